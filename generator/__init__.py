@@ -1,0 +1,1 @@
+"""policy-site: school policies as data, published as one handbook per school."""

@@ -1,0 +1,109 @@
+"""`policy-site`: check sources, build and serve school handbooks, write the JSON Schemas."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from generator.errors import Problem
+from generator.sources import FolderReader
+from generator.validate import Checked, check
+
+ROOT_HELP = "Project folder holding policies/ and mkdocs.yml."
+
+
+def _report(problems: list[Problem], strict: bool) -> bool:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    failing = [p for p in problems if p.severity == "error" or strict]
+    n_err = sum(p.severity == "error" for p in problems)
+    n_warn = len(problems) - n_err
+    if problems:
+        click.echo(f"{n_err} error(s), {n_warn} warning(s){' (warnings fail under --strict)' if strict and n_warn else ''}", err=True)
+    return not failing
+
+
+def _checked(root: Path, strict: bool, school: str | None = None) -> Checked:
+    checked = check(FolderReader(root), school)
+    if not _report(checked.problems, strict):
+        raise SystemExit(1)
+    return checked
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help=ROOT_HELP)
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Static policy handbooks for schools."""
+    ctx.obj = root.resolve()
+
+
+@main.command("check")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--school", default=None, help="Check one school only.")
+@click.pass_obj
+def check_cmd(root: Path, strict: bool, school: str | None) -> None:
+    """Validate every source file; print each problem as path:line."""
+    checked = _checked(root, strict, school)
+    click.echo(f"ok: {len(checked.project.policies)} policies, {len(checked.schools)} school sites")
+
+
+@main.command("build")
+@click.option("--school", default=None, help="Build one school (default: all).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--edition", type=click.Choice(["staff", "public"]), default="staff", show_default=True)
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: ROOT/site).")
+@click.pass_obj
+def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_dir: Path | None) -> None:
+    """Build school sites into site/<school-id>/ and site/index.html."""
+    from generator.build import BuildFailed, Options, build, quiet_mkdocs
+
+    checked = _checked(root, strict, school)
+    quiet_mkdocs()
+    opts = Options(root=root, site_dir=(site_dir or root / "site").resolve(), strict=strict, edition=edition)
+    try:
+        built = build(opts, checked, school)
+    except BuildFailed as exc:
+        click.echo(f"build failed: {exc}; the previous site is untouched", err=True)
+        raise SystemExit(1)
+    click.echo(f"built {len(built)} site(s) in {opts.site_dir}: {', '.join(built)}")
+
+
+@main.command("serve")
+@click.option("--school", required=True, help="The school to serve.")
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
+@click.pass_obj
+def serve_cmd(root: Path, school: str, dev_addr: str) -> None:
+    """Serve one school's handbook, rebuilding when anything under policies/ changes."""
+    from mkdocs.commands.serve import serve
+
+    _checked(root, False, school)
+    os.environ["POLICY_SITE_SCHOOL"] = school
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, watch=[str(root / "policies")])
+
+
+@main.command("schema")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder (default: ROOT/schemas).")
+@click.pass_obj
+def schema_cmd(root: Path, out: Path | None) -> None:
+    """Write a JSON Schema for each kind of source file, generated from the model."""
+    from generator.schema import write_schemas
+
+    for path in write_schemas(out or root / "schemas"):
+        click.echo(f"wrote {path}")
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # no traceback reaches an editor; --debug style detail goes to the log
+        click.echo(f"policy-site: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)

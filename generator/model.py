@@ -1,0 +1,245 @@
+"""The source model: what an editor may write in `policies/`, and nothing else.
+
+Every model forbids unknown keys; the JSON Schemas in `schemas/` are generated from these
+classes (`policy-site schema`), so the field docstrings are the editor's documentation.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal, Union
+
+from typing_extensions import TypeAliasType
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from generator.dates import parse_policy_date
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+VarName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _check_date(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str) or parse_policy_date(value) is None:
+        raise ValueError("expected a date such as 2024-01-15, January 2024 or Summer 2021")
+    return value
+
+
+DateText = Annotated[str, Field(json_schema_extra={"examples": ["2024-01-15", "January 2024", "Summer 2021"]})]
+
+
+class Variable(Strict):
+    type: Literal["text", "name", "phone", "email", "address", "url", "date"] = "text"
+    """What kind of value this is; phone, email, url and date values are checked."""
+    required: bool = True
+    """A required variable with no value renders as a visible 'to be confirmed' marker and warns."""
+    default: str | None = None
+    """Used when a school gives no value."""
+    description: str
+    """What the value is, shown to editors and in the 'to be confirmed' marker."""
+    staff_only: bool = False
+    """Left out of the public edition."""
+
+
+class Signatory(Strict):
+    role: str
+    """e.g. Chair of Governors."""
+    name: str | None = None
+    date: DateText | None = None
+
+    _date = field_validator("date", mode="before")(lambda v: None if v is None else _check_date(v))
+
+
+class MetaItem(Strict):
+    label: str
+    value: str
+
+
+class Metadata(Strict):
+    """Facts about a policy that a school may restate for itself."""
+
+    policy_lead: str | None = None
+    """The role that owns the policy, e.g. Business Manager."""
+    approving_committee: str | None = None
+    """The governing body or committee that approves it."""
+    adopted: DateText | None = None
+    """When it was adopted or agreed."""
+    review_due: DateText | None = None
+    """When its next review is due."""
+    version: str | None = None
+    status: Literal["adopted", "draft"] | None = None
+    """A draft is shown with a 'draft' notice."""
+    model_source: str | None = None
+    """Whose model this text is based on, e.g. Brent Council."""
+    signatories: list[Signatory] | None = None
+    extra: list[MetaItem] | None = None
+    """Any other fact the policy's cover states, as label and value."""
+
+    _dates = field_validator("adopted", "review_due", mode="before")(
+        lambda v: None if v is None else _check_date(v)
+    )
+
+
+ClauseEntry = TypeAliasType("ClauseEntry", Union[Id, dict[Id, list["ClauseEntry"]]])
+
+
+class Section(Strict):
+    id: Id
+    """Stable ID: a permalink and cross-reference target. Never change it."""
+    title: str
+    appendix: str | None = None
+    """Label of an appendix ('1', 'A'); appendices are numbered by this, not by order."""
+    numbered: bool = True
+    """False for unnumbered front matter such as an adoption record."""
+    clauses: list[ClauseEntry] = []
+    """Clause IDs in order; `{parent: [child, ...]}` nests sub-clauses (9.9 → 9.9.1)."""
+    dos_donts: bool = False
+    """Render the Do's & Don'ts quick reference in this section."""
+    forms: list[Id] = []
+    """Forms shown (with their downloads) in this section, after its clauses."""
+
+
+class Policy(Strict):
+    """`policies/<policy-id>/policy.yml`: one model policy."""
+
+    id: Id
+    title: str
+    subtitle: str | None = None
+    metadata: Metadata = Metadata()
+    variables: dict[VarName, Variable] = {}
+    sections: list[Section]
+
+
+class ClauseMeta(Strict):
+    """Front matter of `policies/<policy-id>/clauses/<clause-id>.md`; the body is the clause text."""
+
+    id: Id
+    """Stable ID: the permalink anchor and cross-reference target. Never change it."""
+    title: str | None = None
+    """A short heading shown after the clause number."""
+    numbered: bool = True
+    """False for a lead-in paragraph that the policy does not number."""
+    topics: list[str] = []
+    staff_only: bool = False
+
+
+class DoDont(Strict):
+    id: Id
+    kind: Literal["do", "dont"]
+    text: str
+    """The rule in the policy's own words (shortened only by cutting)."""
+    clauses: list[Id] = Field(min_length=1)
+    """The clause(s) the rule comes from."""
+    topic: str | None = None
+    staff_only: bool = False
+
+
+class DosDonts(Strict):
+    """`policies/<policy-id>/dos-donts.yml`."""
+
+    title: str = "Do's and Don'ts"
+    intro: str | None = None
+    outro: str | None = None
+    items: list[DoDont]
+
+
+class FormField(Strict):
+    id: Id
+    label: str
+    type: Literal["text", "date", "signature", "checkbox", "choice", "textarea"] = "text"
+    options: list[str] = []
+    """The choices of a `choice` field."""
+    value: str | None = None
+    """A prefilled value; may use variables."""
+    staff_only: bool = False
+
+
+class FormTable(Strict):
+    id: Id
+    title: str | None = None
+    columns: list[str] = Field(min_length=1)
+    rows: int | list[str] = 8
+    """Blank rows to print, or the first-column text of each row (a checklist)."""
+
+
+class Form(Strict):
+    """`policies/<policy-id>/forms/<form-id>.yml`: a form staff sign or keep as a log."""
+
+    id: Id
+    title: str
+    intro: str | None = None
+    """Markdown shown before the fields; may use variables."""
+    fields: list[FormField] = []
+    tables: list[FormTable] = []
+    declaration: str | None = None
+    """A statement the signer confirms; may use variables."""
+    outro: str | None = None
+    required_by: list[Id] = []
+    """Clauses that ask staff to complete this form; they link to it."""
+    staff_only: bool = False
+
+
+class Branding(Strict):
+    logo: str | None = None
+    """Path of an image under `docs/`, e.g. assets/logos/curzon.svg."""
+    primary_color: Colour = "#3f51b5"
+    """Header colour; must contrast ≥ 4.5:1 with white text."""
+
+
+class NewClause(Strict):
+    id: Id
+    title: str | None = None
+    text: str
+    numbered: bool = True
+    topics: list[str] = []
+    staff_only: bool = False
+
+
+class Insert(Strict):
+    after: Id
+    """The clause the new one follows."""
+    clause: NewClause
+
+
+class School(Strict):
+    """`policies/schools/<id>.yml`: a variant of a policy or of another variant."""
+
+    id: Id
+    adopts: Id
+    """A policy ID, or the ID of another variant (model → trust → school)."""
+    publish: bool = True
+    """False for an intermediate layer, such as a trust's variant, that has no site of its own."""
+    name: str | None = None
+    short_name: str | None = None
+    branding: Branding | None = None
+    metadata: Metadata | None = None
+    """Overrides of the policy's metadata for this school."""
+    variables: dict[VarName, str] = {}
+    omit: list[Id] = []
+    replace: dict[Id, str] = {}
+    """Clause ID → new text."""
+    append: dict[Id, str] = {}
+    """Clause ID → text added after the clause's own."""
+    insert: list[Insert] = []
+
+
+def clause_ids(entries: list[ClauseEntry]) -> list[str]:
+    out: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            out.append(entry)
+        else:
+            for parent, children in entry.items():
+                out.append(parent)
+                out.extend(clause_ids(children))
+    return out
+
+
+VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+XREF = re.compile(r"\[\[\s*([a-z0-9][a-z0-9-]*)\s*\]\]")

@@ -1,0 +1,230 @@
+"""A resolved policy → the Markdown pages of one school's handbook. Knows nothing of MkDocs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from generator.model import DoDont, Form
+from generator.text import link_xrefs, substitute, tbc_marker
+from generator.variants import Clause, Resolved, Section
+
+HOME = "index.md"
+FORMS_PAGE = "forms.md"
+TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Target:
+    page: str
+    anchor: str | None
+    label: str
+
+    def link(self, text: str | None = None) -> str:
+        href = self.page + (f"#{self.anchor}" if self.anchor else "")
+        return f"[{text or self.label}]({href})"
+
+
+def section_page(section: Section) -> str:
+    return f"{section.id}.md"
+
+
+def download_name(form_id: str, ext: str) -> str:
+    return f"downloads/{form_id}.{ext}"
+
+
+def clause_label(clause: Clause, section: Section) -> str:
+    if clause.number:
+        return f"{clause.number} {clause.title}" if clause.title else clause.number
+    return clause.title or section.label
+
+
+class Renderer:
+    def __init__(self, resolved: Resolved, downloads: Iterable[str] = ()) -> None:
+        self.r = resolved
+        self.downloads = set(downloads)
+        self.targets = self._targets()
+        self.cited_by = self._backlinks()
+
+    def _targets(self) -> dict[str, Target]:
+        targets: dict[str, Target] = {}
+        for section in self.r.sections:
+            page = section_page(section)
+            targets[section.id] = Target(page, None, section.label)
+            for clause in section.clauses:
+                targets[clause.id] = Target(page, clause.id, clause_label(clause, section))
+            for form_id in section.forms:
+                targets[form_id] = Target(page, f"form-{form_id}", self.r.forms[form_id].model.title)
+        for form_id, form in self.r.forms.items():
+            targets.setdefault(form_id, Target(FORMS_PAGE, f"form-{form_id}", form.model.title))
+        return targets
+
+    def _backlinks(self) -> dict[str, list[DoDont]]:
+        cited: dict[str, list[DoDont]] = {}
+        for item in self.items():
+            for clause_id in item.clauses:
+                cited.setdefault(clause_id, []).append(item)
+        return cited
+
+    def items(self) -> list[DoDont]:
+        return list(self.r.dos_donts.model.items) if self.r.dos_donts else []
+
+    def dos_page(self) -> str | None:
+        return next((section_page(s) for s in self.r.sections if s.dos_donts), None)
+
+    def value(self, name: str) -> str:
+        if name in self.r.values:
+            return self.r.values[name]
+        spec = self.r.policy.policy.model.variables.get(name)
+        return tbc_marker(spec.description if spec else name) if spec is None or spec.required else ""
+
+    def text(self, source: str) -> str:
+        return link_xrefs(substitute(source, self.value), lambda target_id: self.targets[target_id].link() if target_id in self.targets else f"[[{target_id}]]")
+
+    def pages(self) -> list[Page]:
+        pages = [Page(HOME, "Home", self.home())]
+        pages += [Page(section_page(s), s.label, self.section(s)) for s in self.r.sections]
+        if self.r.forms:
+            pages.append(Page(FORMS_PAGE, "Forms and downloads", self.forms_page()))
+        return pages
+
+    def home(self) -> str:
+        r, meta = self.r, self.r.metadata
+        policy = r.policy.policy.model
+        out = [f"# {policy.title}", "", f"**{self.value('school_name')}**", ""]
+        if policy.subtitle:
+            out += [f"*{policy.subtitle}*", ""]
+        if meta.status == "draft":
+            out += ['!!! warning "Draft"', "    This policy is a draft and has not yet been adopted.", ""]
+        facts = [
+            ("Based on the model of", meta.model_source),
+            ("Policy lead", meta.policy_lead),
+            ("Approving committee", meta.approving_committee),
+            ("Adopted", meta.adopted),
+            ("Review due", meta.review_due),
+            ("Version", meta.version),
+        ] + [(item.label, item.value) for item in meta.extra or []]
+        rows = [(k, v) for k, v in facts if v]
+        if rows:
+            out += ["| About this policy | |", "|---|---|", *[f"| {k} | {self.text(v)} |" for k, v in rows], ""]
+        if meta.signatories:
+            out += ["| Signed by | Name | Date |", "|---|---|---|"]
+            out += [f"| {s.role} | {s.name or ''} | {s.date or ''} |" for s in meta.signatories] + [""]
+        out += ["## Contents", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
+        links = []
+        if self.dos_page():
+            links.append(f"- [Do's and Don'ts at a glance]({self.dos_page()})")
+        if r.forms:
+            links.append(f"- [Forms and downloads]({FORMS_PAGE})")
+        if "downloads/policy.pdf" in self.downloads:
+            links.append("- [The whole policy as a PDF](downloads/policy.pdf){ download }")
+        if links:
+            out += ["## Quick links", "", *links, ""]
+        return "\n".join(out)
+
+    def section(self, section: Section) -> str:
+        out = [f"# {section.label}", ""]
+        for clause in section.clauses:
+            out += self.clause(clause, section)
+        if section.dos_donts:
+            out += self.dos_donts()
+        for form_id in section.forms:
+            out += self.form(self.r.forms[form_id].model)
+        return "\n".join(out)
+
+    def clause(self, clause: Clause, section: Section) -> list[str]:
+        level = "#" * min(2 + clause.depth, 6)
+        heading = f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title
+        out = [f"{level} {heading} {{ #{clause.id} .clause }}" if heading else f'<a id="{clause.id}"></a>', ""]
+        out += [self.text(clause.body), ""]
+        cited = self.cited_by.get(clause.id, [])
+        if cited and self.dos_page():
+            links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {_short(self.text(i.text))}]({self.dos_page()}#dd-{i.id})" for i in cited)
+            out += [f'<p class="cited-by" markdown>In the Do\'s and Don\'ts: {links}</p>', ""]
+        return out
+
+    def dos_donts(self) -> list[str]:
+        dd = self.r.dos_donts
+        if not dd:
+            return []
+        out = []
+        if dd.model.intro:
+            out += [self.text(dd.model.intro), ""]
+        topics = sorted({i.topic for i in dd.model.items if i.topic}, key=_topic_key)
+        groups = [(t, [i for i in dd.model.items if i.topic == t]) for t in topics]
+        untagged = [i for i in dd.model.items if not i.topic]
+        if untagged:
+            groups.append(("Other" if topics else None, untagged))
+        for topic, items in groups:
+            if topic:
+                out += [f"## {topic[0].upper()}{topic[1:]}", ""]
+            out += ['<div class="dd-grid" markdown>', ""]
+            for kind, heading in (("do", "Do"), ("dont", "Don’t")):
+                chosen = [i for i in items if i.kind == kind]
+                if chosen:
+                    out += [f'<div class="dd-col dd-{kind}" markdown>', "", f'<p class="dd-heading">{heading}</p>', ""]
+                    out += [self.item(i) for i in chosen] + ["", "</div>", ""]
+            out += ["</div>", ""]
+        if dd.model.outro:
+            out += [self.text(dd.model.outro), ""]
+        return out
+
+    def item(self, item: DoDont) -> str:
+        refs = ", ".join(self.targets[c].link(self.targets[c].label.split(" ")[0] if self.r.clause(c) and self.r.clause(c).number else None) for c in item.clauses if c in self.targets)
+        return f'- <span id="dd-{item.id}"></span>{self.text(item.text)} <span class="dd-source">(see {refs})</span>'
+
+    def form(self, form: Form) -> list[str]:
+        out = [f"## {form.title} {{ #form-{form.id} .form }}", ""]
+        downloads = [f"[{label}]({download_name(form.id, ext)}){{ download }}" for ext, label in (("pdf", "Download PDF"), ("docx", "Download Word")) if download_name(form.id, ext) in self.downloads]
+        if downloads:
+            out += ['<p class="downloads" markdown>' + " · ".join(downloads) + "</p>", ""]
+        if form.intro:
+            out += [self.text(form.intro), ""]
+        if form.declaration:
+            out += [self.text(form.declaration), ""]
+        if form.fields:
+            out += ["| | |", "|---|---|"]
+            out += [f"| {f.label} | {self.text(f.value) if f.value else _blank(f.type)} |" for f in form.fields] + [""]
+        for table in form.tables:
+            if table.title:
+                out += [f"**{table.title}**", ""]
+            out += ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+            rows = table.rows if isinstance(table.rows, list) else [""] * min(table.rows, 3)
+            out += ["| " + " | ".join([self.text(first)] + [" "] * (len(table.columns) - 1)) + " |" for first in rows] + [""]
+        if form.outro:
+            out += [self.text(form.outro), ""]
+        if form.required_by:
+            refs = ", ".join(self.targets[c].link() for c in form.required_by if c in self.targets)
+            out += [f'<p class="required-by" markdown>Required by {refs}.</p>', ""]
+        return out
+
+    def forms_page(self) -> str:
+        out = ["# Forms and downloads", ""]
+        for form_id, form in self.r.forms.items():
+            target = self.targets[form_id]
+            files = [f"[{ext.upper() if ext == 'pdf' else 'Word'}]({download_name(form_id, ext)}){{ download }}" for ext in ("pdf", "docx") if download_name(form_id, ext) in self.downloads]
+            out.append(f"- {target.link(form.model.title)}" + (f" — {' · '.join(files)}" if files else ""))
+        return "\n".join(out) + "\n"
+
+
+def _topic_key(topic: str) -> tuple[int, str]:
+    return (TOPIC_ORDER.index(topic) if topic in TOPIC_ORDER else len(TOPIC_ORDER), topic)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    plain = " ".join(text.split())
+    return plain if len(plain) <= limit else plain[: limit].rsplit(" ", 1)[0] + "…"
+
+
+def _blank(kind: str) -> str:
+    return {"checkbox": "☐", "date": "&nbsp;", "signature": "&nbsp;"}.get(kind, "&nbsp;")
+
+
+def render_pages(resolved: Resolved, downloads: Iterable[str] = ()) -> list[Page]:
+    return Renderer(resolved, downloads).pages()

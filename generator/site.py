@@ -1,0 +1,77 @@
+"""Everything one school's site needs, prepared without MkDocs: pages, nav, files, branding."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Problem
+from generator.render import Renderer, Page
+from generator.sources import FolderReader
+from generator.text import substitute
+from generator.validate import check
+from generator.variants import Resolved
+
+CSS_PATH = "assets/school.css"
+SHARED_PAGES = (("Using this handbook", "how-to-use.md"), ("Accessibility statement", "accessibility.md"))
+
+
+@dataclass
+class SchoolSite:
+    resolved: Resolved
+    renderer: Renderer
+    pages: list[Page]
+    files: dict[str, str | bytes] = field(default_factory=dict)
+
+    @property
+    def school(self):
+        return self.resolved.school.model
+
+    @property
+    def site_name(self) -> str:
+        return f"{self.school.short_name or self.school.name or self.school.id}: {self.resolved.policy.policy.model.title}"
+
+    @property
+    def logo(self) -> str | None:
+        return self.school.branding.logo if self.school.branding else None
+
+    @property
+    def css_path(self) -> str:
+        return CSS_PATH
+
+    @property
+    def nav(self) -> list[dict[str, object]]:
+        nav: list[dict[str, object]] = [{page.title: page.path} for page in self.pages]
+        nav.append({"About this handbook": [{title: path} for title, path in SHARED_PAGES]})
+        return nav
+
+    def fill(self, markdown: str) -> str:
+        return substitute(markdown, self.renderer.value)
+
+
+def school_css(resolved: Resolved) -> str:
+    colour = resolved.school.model.branding.primary_color if resolved.school.model.branding else "#3f51b5"
+    return (
+        ":root, [data-md-color-scheme=default] {\n"
+        f"  --md-primary-fg-color: {colour};\n"
+        f"  --md-primary-fg-color--dark: {colour};\n"
+        f"  --md-accent-fg-color: {colour};\n"
+        "}\n"
+    )
+
+
+def prepare(root: Path, school: str, edition: str = "staff") -> tuple[SchoolSite | None, list[Problem]]:
+    checked = check(FolderReader(root), school or None)
+    if not checked.ok or school not in checked.schools:
+        return None, checked.problems
+    resolved = checked.schools[school]
+    downloads = build_downloads(resolved)
+    renderer = Renderer(resolved, downloads)
+    pages = renderer.pages()
+    files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
+    files.update(downloads)
+    files[CSS_PATH] = school_css(resolved)
+    return SchoolSite(resolved, renderer, pages, files), checked.problems
+
+
+def build_downloads(resolved: Resolved) -> dict[str, bytes]:
+    return {}

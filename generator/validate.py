@@ -1,0 +1,197 @@
+"""Every check across files, collected: a policy's structure, its text, and each school variant."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from generator.errors import Problem, did_you_mean
+from generator.load import LoadedPolicy, Located, Project, load_project
+from generator.model import School, Variable, clause_ids
+from generator.sources import Reader
+from generator.text import BUILT_IN, variables_in, xrefs_in
+from generator.variants import Resolved, resolve
+
+FORMATS = {
+    "phone": (re.compile(r"^\+?[0-9 ()-]{6,20}$"), "a phone number such as 020 8000 0000"),
+    "email": (re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), "an email address such as office@school.sch.uk"),
+    "url": (re.compile(r"^https://\S+$"), "an https:// address"),
+    "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date such as 2024-09-01"),
+}
+
+
+@dataclass
+class Checked:
+    project: Project
+    schools: dict[str, Resolved] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of source text and where its first line is."""
+
+    text: str
+    path: str
+    line: int
+
+
+def check(reader: Reader, school: str | None = None) -> Checked:
+    project, problems = load_project(reader)
+    checked = Checked(project, problems=problems)
+    for policy in project.policies.values():
+        checked.problems += check_policy(policy)
+    for school_id, variant in project.schools.items():
+        if school and school_id != school:
+            continue
+        resolved, found = resolve(project, school_id)
+        checked.problems += found
+        if resolved is None:
+            continue
+        checked.problems += check_school(resolved, variant)
+        if variant.model.publish:
+            checked.schools[school_id] = resolved
+    if school and school not in project.schools:
+        checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
+    checked.problems = sorted(set(checked.problems))
+    return checked
+
+
+def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
+    for clause in policy.clauses.values():
+        yield Text(clause.doc.body, clause.path, clause.doc.body_line)
+    if policy.dos_donts:
+        dd = policy.dos_donts
+        for i, item in enumerate(dd.model.items):
+            yield Text(item.text, dd.path, dd.doc.line(("items", i, "text")))
+        for key in ("intro", "outro"):
+            if getattr(dd.model, key):
+                yield Text(getattr(dd.model, key), dd.path, dd.doc.line((key,)))
+    for form in policy.forms.values():
+        for key in ("intro", "declaration", "outro", "title"):
+            if getattr(form.model, key):
+                yield Text(getattr(form.model, key), form.path, form.doc.line((key,)))
+        for i, f in enumerate(form.model.fields):
+            if f.value:
+                yield Text(f.value, form.path, form.doc.line(("fields", i, "value")))
+
+
+def check_policy(policy: LoadedPolicy) -> list[Problem]:
+    return [*_structure(policy), *_texts(policy)]
+
+
+def _structure(policy: LoadedPolicy) -> list[Problem]:
+    p, problems = policy.policy, []
+    placed: dict[str, str] = {}
+    ids = set(policy.clauses) | set(policy.forms)
+    for si, section in enumerate(p.model.sections):
+        if section.id in ids or section.id in placed:
+            problems.append(Problem(p.path, p.doc.line(("sections", si, "id")), f"section ID '{section.id}' is already used by a clause or form; expected a unique ID"))
+        ids.add(section.id)
+        for ci, clause_id in enumerate(clause_ids(section.clauses)):
+            line = p.doc.line(("sections", si, "clauses", ci)) if all(isinstance(e, str) for e in section.clauses) else p.doc.line(("sections", si, "clauses"))
+            if clause_id not in policy.clauses:
+                problems.append(Problem(p.path, line, f"section '{section.id}' lists clause '{clause_id}', which has no file{did_you_mean(clause_id, policy.clauses)}; expected clauses/{clause_id}.md"))
+            elif clause_id in placed:
+                problems.append(Problem(p.path, line, f"clause '{clause_id}' is listed twice (also in section '{placed[clause_id]}'); expected each clause once"))
+            placed[clause_id] = section.id
+        for fi, form_id in enumerate(section.forms):
+            if form_id not in policy.forms:
+                problems.append(Problem(p.path, p.doc.line(("sections", si, "forms", fi)), f"section '{section.id}' shows form '{form_id}', which does not exist{did_you_mean(form_id, policy.forms)}; expected forms/{form_id}.yml"))
+    for clause_id, clause in policy.clauses.items():
+        if clause_id not in placed:
+            problems.append(Problem(clause.path, clause.doc.line(("id",)), f"clause '{clause_id}' is not listed in any section of {p.path}; expected it in a section's clauses", "warning"))
+    if policy.dos_donts:
+        problems += _refs_exist(policy, policy.dos_donts, "items", "clauses")
+    for form in policy.forms.values():
+        for i, clause_id in enumerate(form.model.required_by):
+            if clause_id not in policy.clauses:
+                problems.append(Problem(form.path, form.doc.line(("required_by", i)), f"required_by names clause '{clause_id}', which does not exist{did_you_mean(clause_id, policy.clauses)}; expected a clause ID"))
+    return problems
+
+
+def _refs_exist(policy: LoadedPolicy, located: Located, list_key: str, ref_key: str) -> list[Problem]:
+    problems, seen = [], set()
+    for i, item in enumerate(getattr(located.model, list_key)):
+        if item.id in seen:
+            problems.append(Problem(located.path, located.doc.line((list_key, i, "id")), f"duplicate item ID '{item.id}'; expected each item ID to be unique"))
+        seen.add(item.id)
+        for j, clause_id in enumerate(getattr(item, ref_key)):
+            if clause_id not in policy.clauses:
+                problems.append(Problem(located.path, located.doc.line((list_key, i, ref_key, j)), f"item '{item.id}' cites clause '{clause_id}', which does not exist{did_you_mean(clause_id, policy.clauses)}; expected a clause ID"))
+    return problems
+
+
+def _targets(policy: LoadedPolicy) -> set[str]:
+    return set(policy.clauses) | set(policy.forms) | {s.id for s in policy.policy.model.sections}
+
+
+def _texts(policy: LoadedPolicy) -> list[Problem]:
+    declared = set(policy.policy.model.variables) | set(BUILT_IN)
+    targets = _targets(policy)
+    problems = []
+    for text in policy_texts(policy):
+        for use in variables_in(text.text):
+            if use.name not in declared:
+                problems.append(Problem(text.path, text.line + use.line_offset, f"unknown variable '{use.name}'{did_you_mean(use.name, declared)}; expected one declared in {policy.policy.path} or built in ({', '.join(BUILT_IN)})"))
+        for use in xrefs_in(text.text):
+            if use.name not in targets:
+                problems.append(Problem(text.path, text.line + use.line_offset, f"cross-reference to '{use.name}', which does not exist{did_you_mean(use.name, targets)}; expected a clause, section or form ID"))
+    return problems
+
+
+def check_school(resolved: Resolved, variant: Located[School]) -> list[Problem]:
+    return [*_school_variables(resolved), *_omitted_refs(resolved)]
+
+
+def _school_variables(resolved: Resolved) -> list[Problem]:
+    specs = resolved.policy.policy.model.variables
+    problems = []
+    for variant in resolved.chain:
+        for name, value in variant.model.variables.items():
+            line = variant.doc.line(("variables", name))
+            if name not in specs and name not in BUILT_IN:
+                problems.append(Problem(variant.path, line, f"unknown variable '{name}'{did_you_mean(name, specs)}; expected one declared in {resolved.policy.policy.path}"))
+            elif name in specs:
+                problems += _format(variant.path, line, name, value, specs[name])
+    used = {u.name: t for t in _resolved_texts(resolved) for u in variables_in(t.text)}
+    for name, spec in specs.items():
+        if spec.required and name not in resolved.values and name in used:
+            school = resolved.school
+            problems.append(Problem(school.path, school.doc.line(("variables",)), f"required variable '{name}' ({spec.description}) has no value; it shows as 'to be confirmed' (used at {used[name].path}:{used[name].line}); expected a value under variables:", "warning"))
+    return problems
+
+
+def _format(path: str, line: int, name: str, value: str, spec: Variable) -> list[Problem]:
+    rule = FORMATS.get(spec.type)
+    if rule and not rule[0].match(value.strip()):
+        return [Problem(path, line, f"variable '{name}' is {value!r}; expected {rule[1]}")]
+    return []
+
+
+def _resolved_texts(resolved: Resolved) -> Iterable[Text]:
+    for clause in resolved.clauses():
+        yield Text(clause.body, clause.path, clause.line)
+    yield from (t for t in policy_texts(resolved.policy) if "/clauses/" not in t.path)
+
+
+def _omitted_refs(resolved: Resolved) -> list[Problem]:
+    present = {c.id for c in resolved.clauses()} | {s.id for s in resolved.sections} | set(resolved.forms)
+    omitted = _targets(resolved.policy) - present
+    problems = []
+    school = resolved.school.model.id
+    for text in _resolved_texts(resolved):
+        for use in xrefs_in(text.text):
+            if use.name in omitted:
+                problems.append(Problem(text.path, text.line + use.line_offset, f"cross-reference to '{use.name}', which school '{school}' omits; expected a clause the school keeps (or omit this one too)"))
+    dd = resolved.dos_donts
+    if dd:
+        for i, item in enumerate(dd.model.items):
+            for j, clause_id in enumerate(item.clauses):
+                if clause_id in omitted:
+                    problems.append(Problem(dd.path, dd.doc.line(("items", i, "clauses", j)), f"item '{item.id}' cites clause '{clause_id}', which school '{school}' omits; expected the school to keep it (or to replace it instead)"))
+    return problems
