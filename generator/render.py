@@ -10,6 +10,7 @@ from generator.variants import Clause, Resolved, Section
 
 HOME = "index.md"
 FORMS_PAGE = "forms.md"
+FULL_TEXT_PAGE = "full-text.md"
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
 
 
@@ -84,6 +85,16 @@ class Renderer:
         spec = self.r.policy.policy.model.variables.get(name)
         return tbc_marker(spec.description if spec else name) if spec is None or spec.required else ""
 
+    def plain(self, source: str) -> str:
+        """Text for PDF and Word: variables filled, unset ones as a plain marker, references as labels."""
+        def value(name: str) -> str:
+            spec = self.r.policy.policy.model.variables.get(name)
+            if name in self.r.values:
+                return self.r.values[name]
+            return f"[to be confirmed: {spec.description if spec else name}]" if spec is None or spec.required else ""
+
+        return link_xrefs(substitute(source, value), lambda target_id: self.targets[target_id].label if target_id in self.targets else target_id)
+
     def text(self, source: str) -> str:
         return link_xrefs(substitute(source, self.value), lambda target_id: self.targets[target_id].link() if target_id in self.targets else f"[[{target_id}]]")
 
@@ -92,11 +103,28 @@ class Renderer:
         pages += [Page(section_page(s), s.label, self.section(s)) for s in self.r.sections]
         if self.r.forms:
             pages.append(Page(FORMS_PAGE, "Forms and downloads", self.forms_page()))
+        pages.append(Page(FULL_TEXT_PAGE, "Whole policy on one page", self.full_text()))
         return pages
 
     def home(self) -> str:
-        r, meta = self.r, self.r.metadata
-        policy = r.policy.policy.model
+        r = self.r
+        out = [*self.cover(), "## Contents", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
+        links = []
+        if self.dos_page():
+            links.append(f"- [Do's and Don'ts at a glance]({self.dos_page()})")
+        if r.forms:
+            links.append(f"- [Forms and downloads]({FORMS_PAGE})")
+        links.append(f"- [The whole policy on one page, to read or print]({FULL_TEXT_PAGE})")
+        if "downloads/policy.pdf" in self.downloads:
+            links.append("- [The whole policy as a PDF](downloads/policy.pdf){ download }")
+        if "downloads/dos-donts-poster.pdf" in self.downloads:
+            links.append("- [Do's and Don'ts poster (PDF)](downloads/dos-donts-poster.pdf){ download }")
+        out += ["## Quick links", "", *links, ""]
+        return "\n".join(out)
+
+    def cover(self) -> list[str]:
+        meta = self.r.metadata
+        policy = self.r.policy.policy.model
         out = [f"# {policy.title}", "", f"**{self.value('school_name')}**", ""]
         if policy.subtitle:
             out += [f"*{policy.subtitle}*", ""]
@@ -116,16 +144,23 @@ class Renderer:
         if meta.signatories:
             out += ["| Signed by | Name | Date |", "|---|---|---|"]
             out += [f"| {s.role} | {s.name or ''} | {s.date or ''} |" for s in meta.signatories] + [""]
-        out += ["## Contents", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
-        links = []
-        if self.dos_page():
-            links.append(f"- [Do's and Don'ts at a glance]({self.dos_page()})")
-        if r.forms:
-            links.append(f"- [Forms and downloads]({FORMS_PAGE})")
-        if "downloads/policy.pdf" in self.downloads:
-            links.append("- [The whole policy as a PDF](downloads/policy.pdf){ download }")
-        if links:
-            out += ["## Quick links", "", *links, ""]
+        return out
+
+    def full_text(self) -> str:
+        """The policy as one continuous document, like the original, for reading through or printing.
+
+        Left out of the search index: the per-section pages already answer searches clause by clause.
+        """
+        out = ["---", "search:", "  exclude: true", "---", "", *self.cover(), "## Contents", ""]
+        out += [f"- [{s.label}](#{s.id})" for s in self.r.sections] + [""]
+        for section in self.r.sections:
+            out += [f"## {section.label} {{ #{section.id} }}", ""]
+            for clause in section.clauses:
+                out += [f'<span id="{clause.id}"></span>', "", self.text(clause.body), ""]
+            if section.dos_donts and self.r.dos_donts:
+                out += self.dos_donts(grouped=False)
+            for form_id in section.forms:
+                out += self.form(self.r.forms[form_id].model, level="###")
         return "\n".join(out)
 
     def section(self, section: Section) -> str:
@@ -149,16 +184,16 @@ class Renderer:
             out += [f'<p class="cited-by" markdown>In the Do\'s and Don\'ts: {links}</p>', ""]
         return out
 
-    def dos_donts(self) -> list[str]:
+    def dos_donts(self, grouped: bool = True) -> list[str]:
         dd = self.r.dos_donts
         if not dd:
             return []
         out = []
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
-        topics = sorted({i.topic for i in dd.model.items if i.topic}, key=_topic_key)
+        topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)
         groups = [(t, [i for i in dd.model.items if i.topic == t]) for t in topics]
-        untagged = [i for i in dd.model.items if not i.topic]
+        untagged = [i for i in dd.model.items if not (i.topic and grouped)]
         if untagged:
             groups.append(("Other" if topics else None, untagged))
         for topic, items in groups:
@@ -169,18 +204,20 @@ class Renderer:
                 chosen = [i for i in items if i.kind == kind]
                 if chosen:
                     out += [f'<div class="dd-col dd-{kind}" markdown>', "", f'<p class="dd-heading">{heading}</p>', ""]
-                    out += [self.item(i) for i in chosen] + ["", "</div>", ""]
+                    out += [self.item(i, grouped) for i in chosen] + ["", "</div>", ""]
             out += ["</div>", ""]
         if dd.model.outro:
             out += [self.text(dd.model.outro), ""]
         return out
 
-    def item(self, item: DoDont) -> str:
+    def item(self, item: DoDont, linked: bool = True) -> str:
+        if not linked:
+            return f"- {self.text(item.text)}"
         refs = ", ".join(self.targets[c].link(self.targets[c].label.split(" ")[0] if self.r.clause(c) and self.r.clause(c).number else None) for c in item.clauses if c in self.targets)
         return f'- <span id="dd-{item.id}"></span>{self.text(item.text)} <span class="dd-source">(see {refs})</span>'
 
-    def form(self, form: Form) -> list[str]:
-        out = [f"## {form.title} {{ #form-{form.id} .form }}", ""]
+    def form(self, form: Form, level: str = "##") -> list[str]:
+        out = [f"{level} {form.title} {{ #form-{form.id} .form }}", ""]
         downloads = [f"[{label}]({download_name(form.id, ext)}){{ download }}" for ext, label in (("pdf", "Download PDF"), ("docx", "Download Word")) if download_name(form.id, ext) in self.downloads]
         if downloads:
             out += ['<p class="downloads" markdown>' + " · ".join(downloads) + "</p>", ""]
