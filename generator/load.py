@@ -40,6 +40,8 @@ class LoadedPolicy:
 class Project:
     policies: dict[str, LoadedPolicy] = field(default_factory=dict)
     schools: dict[str, Located[School]] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    """Paths that failed to load: their problems are reported, and nothing that depends on them is."""
 
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -142,6 +144,8 @@ def _load_policy(reader: Reader, folder: str, files: list[str], project: Project
         if path.startswith(f"{base}/clauses/") and path.endswith(".md"):
             clause, found = _load(reader, path, ClauseMeta)
             problems += found
+            if clause is None:
+                project.unreadable.add(path)
             if clause:
                 _add_unique(loaded.clauses, clause.model.id, clause, problems, "clause")
         elif path.startswith(f"{base}/forms/") and path.endswith((".yml", ".yaml")):

@@ -105,7 +105,7 @@ def parse_yaml(path: str, text: str, offset: int = 0) -> tuple[Doc | None, Probl
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 1 if mark else 1) + offset
         what = getattr(exc, "problem", None) or str(exc)
-        hint = "; indent with spaces, not tabs" if "\t" in what or "tab" in what.lower() else ""
+        hint = "; indent with spaces, not tabs" if "\\t" in what or "\t" in what else ""
         return None, Problem(path, line, f"malformed YAML: {what}{hint}; expected valid YAML")
     lines = _line_map(node, offset) if node is not None else {}
     return Doc(path, data if data is not None else {}, lines), None

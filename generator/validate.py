@@ -44,7 +44,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     project, problems = load_project(reader)
     checked = Checked(project, problems=problems)
     for policy in project.policies.values():
-        checked.problems += check_policy(policy)
+        checked.problems += check_policy(policy, project.unreadable)
     for school_id, variant in project.schools.items():
         if school and school_id != school:
             continue
@@ -80,12 +80,13 @@ def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
                 yield Text(f.value, form.path, form.doc.line(("fields", i, "value")))
 
 
-def check_policy(policy: LoadedPolicy) -> list[Problem]:
-    return [*_structure(policy), *_texts(policy)]
+def check_policy(policy: LoadedPolicy, unreadable: set[str] = frozenset()) -> list[Problem]:
+    return [*_structure(policy, unreadable), *_texts(policy)]
 
 
-def _structure(policy: LoadedPolicy) -> list[Problem]:
+def _structure(policy: LoadedPolicy, unreadable: set[str]) -> list[Problem]:
     p, problems = policy.policy, []
+    folder = p.path.rsplit("/", 1)[0]
     placed: dict[str, str] = {}
     ids = set(policy.clauses) | set(policy.forms)
     for si, section in enumerate(p.model.sections):
@@ -94,7 +95,9 @@ def _structure(policy: LoadedPolicy) -> list[Problem]:
         ids.add(section.id)
         for ci, clause_id in enumerate(clause_ids(section.clauses)):
             line = p.doc.line(("sections", si, "clauses", ci)) if all(isinstance(e, str) for e in section.clauses) else p.doc.line(("sections", si, "clauses"))
-            if clause_id not in policy.clauses:
+            if clause_id not in policy.clauses and f"{folder}/clauses/{clause_id}.md" in unreadable:
+                pass
+            elif clause_id not in policy.clauses:
                 problems.append(Problem(p.path, line, f"section '{section.id}' lists clause '{clause_id}', which has no file{did_you_mean(clause_id, policy.clauses)}; expected clauses/{clause_id}.md"))
             elif clause_id in placed:
                 problems.append(Problem(p.path, line, f"clause '{clause_id}' is listed twice (also in section '{placed[clause_id]}'); expected each clause once"))
