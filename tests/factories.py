@@ -33,6 +33,10 @@ sections:
     appendix: "1"
     title: Incident log
     forms: [log]
+  - id: quick
+    title: Do's and Don'ts
+    numbered: false
+    dos_donts: true
 """
 
 CLAUSES = {

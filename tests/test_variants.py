@@ -75,4 +75,4 @@ def test_school_metadata_overrides_the_model(tmp_path):
 def test_appendix_sections_keep_their_label(tmp_path):
     result = checked(project(tmp_path))
     labels = [s.label for s in result.schools["alpha"].sections]
-    assert labels == ["1. Introduction", "2. Rules", "Appendix 1: Incident log"]
+    assert labels == ["1. Introduction", "2. Rules", "Appendix 1: Incident log", "Do's and Don'ts"]
