@@ -1,0 +1,429 @@
+"""Typst typesetting: compiling the packaged templates, Markdown → JSON nodes for them,
+fillable AcroForm fields laid over a typeset PDF, and the whole-policy PDF and poster.
+
+Content reaches Typst only as JSON (`sys.inputs.data`), so no source text is ever parsed as
+Typst markup. Output is reproducible: embedded fonts only, and a document date only when
+SOURCE_DATE_EPOCH is set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Union
+
+import markdown
+import typst
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+
+from generator.model import DoDont, XREF
+from generator.render import TOPIC_ORDER, Renderer
+from generator.variants import Resolved
+
+TEMPLATES = Path(__file__).with_name("templates")
+FIELD_SCHEME = "field:"
+DEFAULT_COLOUR = "#3f51b5"
+
+Node = Union[str, dict[str, Any]]
+BLOCKS = {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div"}
+CONTAINERS = {"ul", "ol", "table", "thead", "tbody", "tr"}
+VOID = {"br", "hr", "img", "input"}
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
+
+
+def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
+    """Typeset `templates/<template>` with `data` as its JSON input."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return typst.compile(
+        str(TEMPLATES / template),
+        root=str(TEMPLATES),
+        sys_inputs={"data": payload},
+        ignore_system_fonts=True,
+        timestamp=source_date_epoch(),
+    )
+
+
+def school_name(resolved: Resolved) -> str:
+    school = resolved.school.model
+    return resolved.values.get("school_name") or school.name or school.id
+
+
+def document_meta(resolved: Resolved, title: str) -> dict[str, Any]:
+    """The page set-up every template shares: document title, footer facts, colour."""
+    branding = resolved.school.model.branding
+    meta = resolved.metadata
+    note = " · ".join(x for x in (meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {meta.adopted}") if x)
+    return {
+        "title": title,
+        "school": school_name(resolved),
+        "policy": resolved.policy.policy.model.title,
+        "note": note,
+        "colour": branding.primary_color if branding else DEFAULT_COLOUR,
+        "dated": source_date_epoch() is not None,
+    }
+
+
+# Markdown → nodes ---------------------------------------------------------------------
+
+class _Tree(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root: dict[str, Any] = {"t": "root", "c": []}
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node: dict[str, Any] = {"t": tag, "c": []}
+        found = dict(attrs)
+        if tag == "a":
+            node["href"] = found.get("href") or ""
+        elif tag == "ol" and (found.get("start") or "").isdigit():
+            node["start"] = int(found["start"])
+        elif tag == "input":
+            node["checked"] = "checked" in found
+        self.stack[-1]["c"].append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth]["t"] == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1]["c"].append(data)
+
+
+def _tidy(node: dict[str, Any], pre: bool = False) -> dict[str, Any]:
+    pre = pre or node["t"] == "pre"
+    kids: list[Node] = []
+    for kid in node["c"]:
+        if isinstance(kid, dict):
+            kids.append(_tidy(kid, pre))
+        elif pre:
+            kids.append(kid)
+        else:
+            kids.append(re.sub(r"\s+", " ", kid))
+    if not pre:
+        has_blocks = node["t"] in CONTAINERS or node["t"] == "root" or any(isinstance(k, dict) and k["t"] in BLOCKS for k in kids)
+        if has_blocks:
+            kids = [k for k in kids if not (isinstance(k, str) and not k.strip())]
+        if node["t"] in BLOCKS or node["t"] == "root":
+            if kids and isinstance(kids[0], str):
+                kids[0] = kids[0].lstrip()
+            if kids and isinstance(kids[-1], str):
+                kids[-1] = kids[-1].rstrip()
+            kids = [k for k in kids if k != ""]
+    node["c"] = kids
+    return node
+
+
+class MarkdownNodes:
+    """Converts Markdown to the JSON nodes `common.typ` renders (one parser per document)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["tables"])
+
+    def blocks(self, text: str | None) -> list[Node] | None:
+        if not text or not text.strip():
+            return None
+        self._md.reset()
+        tree = _Tree()
+        tree.feed(self._md.convert(text))
+        tree.close()
+        return _tidy(tree.root)["c"]
+
+    def inline(self, text: str) -> list[Node]:
+        nodes = self.blocks(text) or []
+        if len(nodes) == 1 and isinstance(nodes[0], dict) and nodes[0]["t"] == "p":
+            return nodes[0]["c"]
+        return nodes
+
+
+def _escape_label(text: str) -> str:
+    return re.sub(r"([\\\[\]*_`<>])", r"\\\1", text)
+
+
+def source_text(renderer: Renderer, source: str, anchors: Iterable[str] = ()) -> str:
+    """Variables filled; a reference becomes a `#id` link when its target is in the document, else its label."""
+    anchored = set(anchors)
+
+    def ref(target_id: str) -> str:
+        target = renderer.targets.get(target_id)
+        if target is None:
+            return f"[[{target_id}]]"
+        return f"[{_escape_label(target.label)}](#{target_id})" if target_id in anchored else target.label
+
+    return renderer.plain(XREF.sub(lambda m: ref(m.group(1)), source))
+
+
+# Fillable fields ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One fillable field: the template draws its box, `add_form_fields` makes it a widget."""
+
+    name: str
+    kind: Literal["text", "check"]
+    tooltip: str
+    multiline: bool = False
+
+
+def _font(base: str) -> DictionaryObject:
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject(base),
+        **({NameObject("/Encoding"): NameObject("/WinAnsiEncoding")} if base == "/Helvetica" else {}),
+    })
+
+
+def _appearance(writer: PdfWriter, width: float, height: float, content: bytes, fonts: DictionaryObject) -> Any:
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    stream.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([NumberObject(0), NumberObject(0), _num(width), _num(height)]),
+        NameObject("/Resources"): DictionaryObject({NameObject("/Font"): fonts}),
+    })
+    return writer._add_object(stream)
+
+
+def _num(value: float) -> FloatObject:
+    return FloatObject(round(value, 3))
+
+
+def _checkbox_appearances(writer: PdfWriter, rect: Sequence[float], fonts: DictionaryObject) -> DictionaryObject:
+    width, height = float(rect[2]) - float(rect[0]), float(rect[3]) - float(rect[1])
+    size = min(width, height) * 0.8
+    tick = f"q 0 g BT /ZaDb {size:.2f} Tf {(width - size * 0.78) / 2:.2f} {(height - size * 0.7) / 2:.2f} Td (4) Tj ET Q".encode()
+    return DictionaryObject({
+        NameObject("/N"): DictionaryObject({
+            NameObject("/Yes"): _appearance(writer, width, height, tick, fonts),
+            NameObject("/Off"): _appearance(writer, width, height, b"", fonts),
+        }),
+    })
+
+
+def _struct_parents(root: DictionaryObject) -> dict[int, Any]:
+    tree = root.get("/StructTreeRoot")
+    out: dict[int, Any] = {}
+    if tree is None:
+        return out
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        nums = node.get("/Nums", [])
+        for i in range(0, len(nums), 2):
+            out[int(nums[i])] = nums[i + 1]
+        for kid in node.get("/Kids", []):
+            walk(kid)
+
+    walk(tree.get_object()["/ParentTree"])
+    return out
+
+
+def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: Any, writer: PdfWriter, fonts: DictionaryObject) -> None:
+    for key in ("/A", "/Border", "/Contents", "/H"):
+        annot.pop(key, None)
+    annot.update({
+        NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/T"): TextStringObject(spec.name),
+        NameObject("/TU"): TextStringObject(spec.tooltip),
+        NameObject("/F"): NumberObject(4),
+        NameObject("/P"): page,
+    })
+    if spec.kind == "check":
+        annot.update({
+            NameObject("/FT"): NameObject("/Btn"),
+            NameObject("/V"): NameObject("/Off"),
+            NameObject("/AS"): NameObject("/Off"),
+            NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("4")}),
+            NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
+            NameObject("/AP"): _checkbox_appearances(writer, annot["/Rect"], fonts),
+        })
+    else:
+        annot.update({
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/V"): TextStringObject(""),
+            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g" if spec.multiline else "/Helv 0 Tf 0 g"),
+        })
+        if spec.multiline:
+            annot[NameObject("/Ff")] = NumberObject(4096)
+
+
+def add_form_fields(pdf: bytes, specs: Sequence[FieldSpec]) -> bytes:
+    """Turn each `field:<name>` link the template drew into an AcroForm widget, tagged /Form."""
+    if not specs:
+        return pdf
+    wanted = {spec.name: spec for spec in specs}
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    root = writer._root_object
+    parents = _struct_parents(root)
+    fonts = DictionaryObject({NameObject("/Helv"): writer._add_object(_font("/Helvetica")), NameObject("/ZaDb"): writer._add_object(_font("/ZapfDingbats"))})
+    fields = ArrayObject()
+    for page in writer.pages:
+        for ref in page.get("/Annots", []):
+            annot = ref.get_object()
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            spec = wanted.get(uri[len(FIELD_SCHEME):]) if uri.startswith(FIELD_SCHEME) else None
+            if spec is None:
+                continue
+            _make_widget(annot, spec, page.indirect_reference, writer, fonts)
+            fields.append(ref)
+            element = parents.get(int(annot.get("/StructParent", -1)))
+            if element is not None:
+                element.get_object()[NameObject("/S")] = NameObject("/Form")
+    root[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject("/Fields"): fields,
+        NameObject("/NeedAppearances"): BooleanObject(True),
+        NameObject("/DA"): TextStringObject("/Helv 0 Tf 0 g"),
+        NameObject("/DR"): DictionaryObject({NameObject("/Font"): fonts}),
+    })
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# Do's & Don'ts, poster and the whole policy -------------------------------------------
+
+def _topic_key(topic: str) -> tuple[int, str]:
+    return (TOPIC_ORDER.index(topic) if topic in TOPIC_ORDER else len(TOPIC_ORDER), topic)
+
+
+def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: set[str]) -> list[dict[str, Any]]:
+    refs = []
+    for clause_id in item.clauses:
+        target = renderer.targets.get(clause_id)
+        if target is None:
+            continue
+        clause = resolved.clause(clause_id)
+        text = clause.number if clause and clause.number else target.label
+        refs.append({"text": text, "target": clause_id if clause_id in anchors else None})
+    return refs
+
+
+def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, anchors: Iterable[str] = ()) -> dict[str, Any] | None:
+    """The quick reference grouped by topic (topic order as on the site), each group split into Do / Don't."""
+    dd = resolved.dos_donts
+    if dd is None:
+        return None
+    anchors = set(anchors)
+    items = dd.model.items
+    topics = sorted({i.topic for i in items if i.topic}, key=_topic_key)
+    groups: list[tuple[str | None, list[DoDont]]] = [(t, [i for i in items if i.topic == t]) for t in topics]
+    untagged = [i for i in items if not i.topic]
+    if untagged:
+        groups.append(("Other" if topics else None, untagged))
+
+    def item(i: DoDont) -> dict[str, Any]:
+        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, anchors)), "refs": _item_refs(resolved, renderer, i, anchors)}
+
+    return {
+        "title": renderer.plain(dd.model.title),
+        "intro": md.blocks(source_text(renderer, dd.model.intro, anchors)) if dd.model.intro else None,
+        "outro": md.blocks(source_text(renderer, dd.model.outro, anchors)) if dd.model.outro else None,
+        "groups": [
+            {
+                "topic": topic[0].upper() + topic[1:] if topic else None,
+                "do": [item(i) for i in chosen if i.kind == "do"],
+                "dont": [item(i) for i in chosen if i.kind == "dont"],
+            }
+            for topic, chosen in groups
+        ],
+    }
+
+
+def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
+    """The Do's & Don'ts on one A4 page, or None when the policy has none."""
+    data = dos_donts_data(resolved, renderer, MarkdownNodes())
+    if data is None:
+        return None
+    meta = document_meta(resolved, f"{data['title']} – {school_name(resolved)}")
+    return compile_pdf("poster.typ", {"meta": meta, "dd": data})
+
+
+def policy_anchors(resolved: Resolved, extra_forms: Iterable[str] = ()) -> set[str]:
+    anchors = {s.id for s in resolved.sections} | {c.id for c in resolved.clauses()}
+    anchors |= {form_id for s in resolved.sections for form_id in s.forms} | set(extra_forms)
+    return anchors
+
+
+def _facts(resolved: Resolved, renderer: Renderer) -> list[dict[str, str]]:
+    meta = resolved.metadata
+    facts = [
+        ("Based on the model of", meta.model_source),
+        ("Policy lead", meta.policy_lead),
+        ("Approving committee", meta.approving_committee),
+        ("Adopted", meta.adopted),
+        ("Review due", meta.review_due),
+        ("Version", meta.version),
+    ] + [(item.label, item.value) for item in meta.extra or []]
+    return [{"label": label, "value": renderer.plain(value)} for label, value in facts if value]
+
+
+def _clause_heading(number: str | None, title: str | None) -> str | None:
+    if number and title:
+        return f"{number} {title}"
+    return number or title
+
+
+def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: Callable[[str, set[str]], dict[str, Any]]) -> bytes:
+    """The whole policy as one tagged PDF; `form_data(form_id, anchors)` supplies each form's content."""
+    placed = {form_id for s in resolved.sections for form_id in s.forms}
+    unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
+    anchors = policy_anchors(resolved, unplaced)
+    md = MarkdownNodes()
+    dd = dos_donts_data(resolved, renderer, md, anchors)
+    sections = [
+        {
+            "id": s.id,
+            "label": s.label,
+            "appendix": bool(s.appendix),
+            "clauses": [
+                {"id": c.id, "depth": c.depth, "heading": _clause_heading(c.number, c.title), "body": md.blocks(source_text(renderer, c.body, anchors))}
+                for c in s.clauses
+            ],
+            "dos_donts": dd if s.dos_donts else None,
+            "forms": [form_data(form_id, anchors) for form_id in s.forms],
+        }
+        for s in resolved.sections
+    ]
+    if unplaced:
+        sections.append({"id": "policy-forms", "label": "Forms", "appendix": True, "clauses": [], "dos_donts": None, "forms": [form_data(form_id, anchors) for form_id in unplaced]})
+    policy = resolved.policy.policy.model
+    meta = resolved.metadata
+    data = {
+        "meta": document_meta(resolved, f"{policy.title} – {school_name(resolved)}"),
+        "title": policy.title,
+        "subtitle": policy.subtitle,
+        "draft": meta.status == "draft",
+        "facts": _facts(resolved, renderer),
+        "signatories": [{"role": s.role, "name": s.name or "", "date": s.date or ""} for s in meta.signatories or []],
+        "sections": sections,
+    }
+    return compile_pdf("policy.typ", data)
