@@ -80,6 +80,8 @@ class Renderer:
         return next((section_page(s) for s in self.r.sections if s.dos_donts), None)
 
     def value(self, name: str) -> str:
+        if name in self.r.withheld:
+            return "(available in the staff edition)"
         if name in self.r.values:
             return self.r.values[name]
         spec = self.r.policy.policy.model.variables.get(name)
@@ -89,14 +91,22 @@ class Renderer:
         """Text for PDF and Word: variables filled, unset ones as a plain marker, references as labels."""
         def value(name: str) -> str:
             spec = self.r.policy.policy.model.variables.get(name)
+            if name in self.r.withheld:
+                return "(available in the staff edition)"
             if name in self.r.values:
                 return self.r.values[name]
             return f"[to be confirmed: {spec.description if spec else name}]" if spec is None or spec.required else ""
 
-        return link_xrefs(substitute(source, value), lambda target_id: self.targets[target_id].label if target_id in self.targets else target_id)
+        return link_xrefs(substitute(source, value), lambda target_id: self.targets[target_id].label if target_id in self.targets else "(a section available in the staff edition)")
 
     def text(self, source: str) -> str:
-        return link_xrefs(substitute(source, self.value), lambda target_id: self.targets[target_id].link() if target_id in self.targets else f"[[{target_id}]]")
+        return link_xrefs(substitute(source, self.value), self._xref)
+
+    def _xref(self, target_id: str) -> str:
+        """A link to the target; in the public edition a staff-only target is named but not linked."""
+        if target_id in self.targets:
+            return self.targets[target_id].link()
+        return "(a section available in the staff edition)"
 
     def pages(self) -> list[Page]:
         pages = [Page(HOME, "Home", self.home())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.edition import for_edition
 from generator.errors import Problem
 from generator.render import Renderer, Page
 from generator.sources import FolderReader
@@ -63,7 +64,7 @@ def prepare(root: Path, school: str, edition: str = "staff") -> tuple[SchoolSite
     checked = check(FolderReader(root), school or None)
     if not checked.ok or school not in checked.schools:
         return None, checked.problems
-    resolved = checked.schools[school]
+    resolved = for_edition(checked.schools[school], edition)
     downloads = build_downloads(resolved)
     renderer = Renderer(resolved, downloads)
     pages = renderer.pages()

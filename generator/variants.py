@@ -47,14 +47,11 @@ class Resolved:
     metadata: Metadata
     values: dict[str, str]
     sections: tuple[Section, ...]
-
-    @property
-    def dos_donts(self) -> Located[DosDonts] | None:
-        return self.policy.dos_donts
-
-    @property
-    def forms(self) -> dict[str, Located[Form]]:
-        return self.policy.forms
+    dos_donts: Located[DosDonts] | None
+    forms: dict[str, Located[Form]]
+    edition: str = "staff"
+    withheld: frozenset[str] = frozenset()
+    """Variables whose values the public edition leaves out."""
 
     def clauses(self) -> list[Clause]:
         return [c for s in self.sections for c in s.clauses]
@@ -219,5 +216,7 @@ def resolve(project: Project, school_id: str) -> tuple[Resolved | None, list[Pro
         metadata=_merge_metadata(policy.policy.model.metadata, chain),
         values=_values(policy, chain),
         sections=tuple(resolved_sections),
+        dos_donts=policy.dos_donts,
+        forms=dict(policy.forms),
     )
     return resolved, problems

@@ -7,7 +7,7 @@ import shutil
 
 import yaml
 
-from conftest import ROOT, copy_site_config, policy_site
+from helpers import ROOT, copy_site_config, policy_site
 from factories import project
 from generator.schema import SCHEMAS, schema_json
 
