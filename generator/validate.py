@@ -5,9 +5,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
 from generator.load import LoadedPolicy, Located, Project, load_project
 from generator.model import School, Variable, clause_ids
+from generator.safety import unsafe
 from generator.sources import Reader
 from generator.text import BUILT_IN, variables_in, xrefs_in
 from generator.variants import Resolved, resolve
@@ -53,6 +55,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         if resolved is None:
             continue
         checked.problems += check_school(resolved, variant)
+        checked.problems += check_branding(variant, reader)
         if variant.model.publish:
             checked.schools[school_id] = resolved
     if school and school not in project.schools:
@@ -81,7 +84,7 @@ def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
 
 
 def check_policy(policy: LoadedPolicy, unreadable: set[str] = frozenset()) -> list[Problem]:
-    return [*_structure(policy, unreadable), *_texts(policy)]
+    return [*_structure(policy, unreadable), *_texts(policy), *unsafe(policy_texts(policy))]
 
 
 def _structure(policy: LoadedPolicy, unreadable: set[str]) -> list[Problem]:
@@ -148,7 +151,16 @@ def _texts(policy: LoadedPolicy) -> list[Problem]:
 
 
 def check_school(resolved: Resolved, variant: Located[School]) -> list[Problem]:
-    return [*_school_variables(resolved), *_omitted_refs(resolved)]
+    return [*_school_variables(resolved), *_omitted_refs(resolved), *unsafe(overlay_texts(variant))]
+
+
+def overlay_texts(variant: Located[School]) -> Iterable[Text]:
+    school, doc = variant.model, variant.doc
+    for key in ("replace", "append"):
+        for clause_id, text in getattr(school, key).items():
+            yield Text(text, variant.path, doc.line((key, clause_id)))
+    for i, ins in enumerate(school.insert):
+        yield Text(ins.clause.text, variant.path, doc.line(("insert", i, "clause", "text")))
 
 
 def _school_variables(resolved: Resolved) -> list[Problem]:

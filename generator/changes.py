@@ -1,0 +1,428 @@
+"""What changed, and when: adopted versions from git tags, per-clause history, and the pages,
+open data and feed built from them.
+
+**Adopted versions** are marked by git tags `adopted/<school-id>/<YYYY-MM-DD>` (one school) or
+`adopted/<policy-id>/<YYYY-MM-DD>` (every school of that policy); a tag naming a trust's
+variant in the school's chain applies too. Only tags reachable from HEAD count. The latest is
+the version in force; the changes it brought are its diff against the adoption before it,
+and the working tree's differences from it are "changes not yet adopted".
+
+**Last substantive change** of a clause is the date (`%cs`, the committer's day) of the last
+commit that changed its wording — text or title, as the school sees it after its variant's
+overlays — other than a minor edit (see `generator.diff`). Moving or renumbering a clause does
+not change its wording. Uncommitted edits do not count.
+"""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.dates import parse_policy_date
+from generator.diff import (
+    WORKTREE,
+    Block,
+    Entry,
+    GitError,
+    SchoolDiff,
+    TreeReader,
+    blocks,
+    diff_resolved,
+    git,
+    html_blocks,
+    markdown_blocks,
+    is_minor,
+    redline_tokens,
+)
+from generator.load import Located, Project
+from generator.model import School
+from generator.render import Renderer, section_page
+from generator.sources import Doc, FolderReader
+from generator.validate import check
+from generator.variants import Resolved, resolve
+
+WHATS_CHANGED_PAGE = "whats-changed.md"
+DIFFERS_PAGE = "differs-from-model.md"
+CLAUSES_JSON = "clauses.json"
+FEED_PATH = "changes.xml"
+TAG = re.compile(r"^adopted/([a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})$")
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    tag: str
+    day: date
+    commit: str
+
+
+@dataclass(frozen=True)
+class AdoptedChange:
+    adoption: Adoption
+    previous: Adoption | None
+    diff: SchoolDiff | None
+    """Against the previous adoption; None for the first one (nothing earlier to compare)."""
+
+
+@dataclass
+class SchoolChanges:
+    school: str
+    history: list[AdoptedChange] = field(default_factory=list)
+    """Newest first."""
+    pending: SchoolDiff | None = None
+    """The working tree against the latest adoption; None when there is no adoption tag."""
+
+    @property
+    def adopted(self) -> Adoption | None:
+        return self.history[0].adoption if self.history else None
+
+    @property
+    def previous(self) -> Adoption | None:
+        return self.history[0].previous if self.history else None
+
+    @property
+    def since_previous(self) -> SchoolDiff | None:
+        return self.history[0].diff if self.history else None
+
+
+# --- reading history ----------------------------------------------------------------------
+
+
+def chain_ids(resolved: Resolved) -> list[str]:
+    """The IDs whose adoption tags apply to a school: the school, its variants, its policy."""
+    return [v.model.id for v in reversed(resolved.chain)] + [resolved.policy.id]
+
+
+def adoptions(repo: Path, ids: list[str]) -> list[Adoption]:
+    """Adoption tags for any of `ids` reachable from HEAD, oldest first."""
+    try:
+        out = git(repo, "for-each-ref", "--merged=HEAD", "--format=%(refname:short) %(objectname) %(*objectname)", "refs/tags/adopted/").decode()
+    except GitError:
+        return []
+    found = []
+    for line in out.splitlines():
+        name, obj, *peeled = line.split()
+        match = TAG.match(name)
+        if not match or match.group(1) not in ids:
+            continue
+        try:
+            day = date.fromisoformat(match.group(2))
+        except ValueError:
+            continue
+        commit = peeled[0] if peeled else obj
+        found.append((day, _depth(repo, commit), Adoption(name, day, commit)))
+    return [a for _, _, a in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _depth(repo: Path, commit: str) -> int:
+    return int(git(repo, "rev-list", "--count", commit).decode().strip() or 0)
+
+
+class History:
+    """One school resolved at any commit, cached; reads only its policy's folder and the schools."""
+
+    def __init__(self, repo: Path, school: str, current: Resolved | None = None) -> None:
+        self.repo, self.school = repo, school
+        self.current = current if current is not None else check(FolderReader(repo), school).schools.get(school)
+        folder = self.current.policy.policy.path.rsplit("/", 1)[0] if self.current else "policies"
+        self.only = (folder, "policies/schools")
+        self.blobs: dict[str, bytes] = {}
+        self.cache: dict[str, Resolved | None] = {}
+
+    def at(self, rev: str | None) -> Resolved | None:
+        if rev is None:
+            return None
+        if rev == WORKTREE:
+            return self.current
+        if rev not in self.cache:
+            try:
+                reader = TreeReader(self.repo, rev, self.blobs, self.only)
+            except GitError:
+                self.cache[rev] = None
+            else:
+                self.cache[rev] = check(reader, self.school).schools.get(self.school)
+        return self.cache[rev]
+
+
+def changes_since_adopted(repo: Path, school_id: str, current: Resolved | None = None, limit: int = 10) -> SchoolChanges:
+    """The adopted version's changes (against the adoption before it), earlier adoptions' changes
+    (at most `limit`), and the working tree's changes not yet adopted."""
+    history = History(repo, school_id, current)
+    if history.current is None:
+        return SchoolChanges(school_id)
+    tags = adoptions(repo, chain_ids(history.current))
+    changes = SchoolChanges(school_id)
+    for i in range(len(tags) - 1, max(0, len(tags) - limit) - 1, -1):
+        tag, prev = tags[i], tags[i - 1] if i else None
+        diff = diff_resolved(history.at(prev.commit), history.at(tag.commit), school_id) if prev else None
+        changes.history.append(AdoptedChange(tag, prev, diff))
+    if tags:
+        changes.pending = diff_resolved(history.at(tags[-1].commit), history.current, school_id)
+    return changes
+
+
+@dataclass(frozen=True)
+class _Commit:
+    sha: str
+    parent: str | None
+    day: date
+    files: frozenset[str]
+
+
+def _log(repo: Path, paths: list[str]) -> list[_Commit]:
+    out = git(repo, "log", "--format=%x01%H %P|%cs", "--name-only", "--", *paths).decode()
+    commits = []
+    for record in filter(None, out.split("\x01")):
+        head, *files = record.strip("\n").split("\n")
+        shas, day = head.split("|")
+        sha, *parents = shas.split()
+        commits.append(_Commit(sha, parents[0] if parents else None, date.fromisoformat(day), frozenset(f for f in files if f)))
+    return commits
+
+
+def last_changed(repo: Path, school_id: str, current: Resolved | None = None) -> dict[str, date]:
+    """Clause ID → the day of the last commit that changed its wording substantively."""
+    history = History(repo, school_id, current)
+    resolved = history.current
+    if resolved is None:
+        return {}
+    chain_paths = [v.path for v in resolved.chain]
+    own = {c.id: resolved.policy.clauses[c.id].path for c in resolved.clauses() if c.id in resolved.policy.clauses}
+    try:
+        log = _log(repo, sorted(set(own.values()) | set(chain_paths)))
+    except GitError:
+        return {}
+    found: dict[str, date] = {}
+    for clause in resolved.clauses():
+        paths = set(chain_paths) | ({own[clause.id]} if clause.id in own else set())
+        for commit in (c for c in log if c.files & paths):
+            if _substantive(history, commit, clause.id):
+                found[clause.id] = commit.day
+                break
+    return found
+
+
+def _substantive(history: History, commit: _Commit, clause_id: str) -> bool:
+    after = history.at(commit.sha)
+    after_clause = after.clause(clause_id) if after else None
+    if after_clause is None:
+        return False
+    before = history.at(commit.parent)
+    before_clause = before.clause(clause_id) if before else None
+    if before_clause is None:
+        return True
+    if (before_clause.body, before_clause.title) == (after_clause.body, after_clause.title):
+        return False
+    return is_minor(before, before_clause, after, after_clause) is None
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _link(resolved: Resolved, public: bool = False):
+    sections = {c.id: (s, c) for s in resolved.sections for c in s.clauses}
+
+    def link(clause_id: str) -> str | None:
+        if clause_id not in sections or (public and sections[clause_id][1].staff_only):
+            return None
+        return f"{section_page(sections[clause_id][0])}#{clause_id}"
+
+    return link
+
+
+def _visible(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
+    if not public:
+        return parts
+    hidden = {c.id for c in resolved.clauses() if c.staff_only}
+    kept = [Block(b.title, tuple(e for e in b.entries if e.clause not in hidden and e.ident not in hidden)) for b in parts]
+    return [b for b in kept if b.entries]
+
+
+def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
+    renderer = Renderer(resolved)
+    parts = _visible(blocks(diff, renderer.plain), resolved, public)
+    if not parts:
+        return ["No changes to the policy's text.", ""]
+    return markdown_blocks(parts, _link(resolved, public), "site", level)
+
+
+def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool = False, pending: bool = True) -> str:
+    """The "What's changed" page: the adopted version's changes, then changes not yet adopted."""
+    out = ["# What's changed", ""]
+    if not changes.history:
+        out += ["No adopted version of this policy is recorded yet (an editor records one with a git tag "
+                "`adopted/<school-or-policy>/<YYYY-MM-DD>`).", ""]
+    for i, step in enumerate(changes.history):
+        day = step.adoption.day
+        out += [f"## {'Adopted' if i == 0 else 'Earlier: adopted'} on {_long_date(day)} {{ #adopted-{day.isoformat()} }}", ""]
+        if step.previous is None or step.diff is None:
+            out += ["The first recorded adoption of this policy.", ""]
+            continue
+        out += [f"Compared with the version adopted on {_long_date(step.previous.day)}:", ""]
+        out += _diff_markdown(step.diff, resolved, public, 3)
+    if pending and changes.pending is not None and not changes.pending.empty:
+        out += ["## Changes not yet adopted { #not-yet-adopted }", "",
+                "These changes have been made since the policy was last adopted; they take effect when it is next adopted.", ""]
+        out += _diff_markdown(changes.pending, resolved, public, 3)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def model_resolved(resolved: Resolved) -> Resolved:
+    """The school's policy exactly as the model has it, numbered, with no variant applied."""
+    fake = School(id="model-only", adopts=resolved.policy.id)
+    project = Project(policies={resolved.policy.id: resolved.policy}, schools={fake.id: Located(fake, Doc("", {}))})
+    model, _ = resolve(project, fake.id)
+    assert model is not None
+    return model
+
+
+def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
+    """"How our policy differs from the model": each layer's omissions, replacements, additions,
+    insertions and values, with replaced wording redlined against the model text."""
+    model = model_resolved(resolved)
+    renderer = Renderer(resolved)
+    policy = resolved.policy.policy.model
+    source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
+    out = ["# How our policy differs from the model", "",
+           f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}, with the changes below.", ""]
+    layers = [(v, _layer_blocks(v, model, resolved, renderer, public)) for v in resolved.chain]
+    layers = [(v, parts) for v, parts in layers if parts]
+    if not layers:
+        out += ["The policy is the model, unchanged: only its values (names, contacts) are filled in.", ""]
+    for variant, parts in layers:
+        if len(resolved.chain) > 1:
+            out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
+        out += markdown_blocks(parts, _link(resolved, public), "site", 3 if len(resolved.chain) > 1 else 2)
+    out += _values_table(resolved, public)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer, public: bool) -> list[Block]:
+    school = variant.model
+    staff = {c.id for c in resolved.clauses() if c.staff_only} | {c.id for c in model.clauses() if c.staff_only}
+    shown = (lambda cid: not (public and cid in staff))
+
+    def label(cid: str) -> str:
+        clause = resolved.clause(cid) or model.clause(cid)
+        if clause is None:
+            return cid
+        return f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title or cid
+
+    def model_text(cid: str) -> str:
+        located = resolved.policy.clauses.get(cid)
+        return renderer.plain(located.doc.body) if located else ""
+
+    omitted = tuple(Entry(label(c), "left out; the model says: " + _short(model_text(c)), None, c) for c in school.omit if shown(c))
+    replaced = tuple(Entry(label(c), "wording replaced (model text struck through)", c, c, tuple(redline_tokens(model_text(c), renderer.plain(t)))) for c, t in school.replace.items() if shown(c))
+    appended = tuple(Entry(label(c), "text added after the model's", c, c, (("+", renderer.plain(t)),)) for c, t in school.append.items() if shown(c))
+    inserted = tuple(Entry(label(i.clause.id), f"a clause of our own, after {label(i.after)}", i.clause.id, i.clause.id) for i in school.insert if shown(i.clause.id) and not (public and i.clause.staff_only))
+    parts = [Block("Clauses left out", omitted), Block("Wording replaced", replaced), Block("Text added", appended), Block("Clauses added", inserted)]
+    return [b for b in parts if b.entries]
+
+
+def _values_table(resolved: Resolved, public: bool) -> list[str]:
+    specs = resolved.policy.policy.model.variables
+    rows = []
+    for name, spec in specs.items():
+        if public and spec.staff_only:
+            continue
+        if name in resolved.values:
+            set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
+            value = resolved.values[name] + ("" if set_by else " (the model's default)")
+        else:
+            value = "*to be confirmed*" if spec.required else "*not used*"
+        rows.append(f"| {_cell(spec.description)} | {_cell(value)} |")
+    if not rows:
+        return []
+    return ["## Names and contacts filled in", "", "| What | Value |", "|---|---|", *rows, ""]
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _short(text: str, limit: int = 120) -> str:
+    plain = " ".join(text.split())
+    return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
+
+
+# --- open data ----------------------------------------------------------------------------
+
+
+def clauses_json(resolved: Resolved, last_changed: dict[str, date], public: bool = False) -> str:
+    """Every clause as open data: ID, number, title, text (values filled), section, topics,
+    last substantive change and the Do's & Don'ts items citing it."""
+    renderer = Renderer(resolved)
+    items = [i for i in renderer.items() if not (public and i.staff_only)]
+    clauses = []
+    for section in resolved.sections:
+        for clause in section.clauses:
+            if public and clause.staff_only:
+                continue
+            changed = last_changed.get(clause.id)
+            clauses.append({
+                "id": clause.id,
+                "number": clause.number,
+                "title": clause.title,
+                "text": renderer.plain(clause.body),
+                "section": {"id": section.id, "title": section.label},
+                "topics": list(clause.topics),
+                "last_changed": changed.isoformat() if changed else None,
+                "dos_donts": [i.id for i in items if clause.id in i.clauses],
+                "url": f"{section_page(section)}#{clause.id}",
+            })
+    data = {
+        "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
+        "policy": {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due},
+        "clauses": clauses,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
+    """An Atom feed with one entry per adopted version and the changes it brought."""
+    base = site_url.rstrip("/") + "/"
+    page = base + WHATS_CHANGED_PAGE.removesuffix(".md") + "/"
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    title = f"{resolved.values.get('school_name')}: {resolved.policy.policy.model.title} — changes"
+    _sub(feed, "title", title)
+    _sub(feed, "id", base + FEED_PATH)
+    fallback = parse_policy_date(resolved.metadata.adopted) if resolved.metadata.adopted else None
+    updated = changes.adopted.day if changes.adopted else fallback or date(1970, 1, 1)
+    _sub(feed, "updated", _stamp(updated))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_PATH)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=page)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", str(resolved.values.get("school_name")))
+    renderer = Renderer(resolved)
+    for step in changes.history:
+        anchor = f"adopted-{step.adoption.day.isoformat()}"
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        summary = step.diff.summary() if step.diff else "first recorded adoption"
+        _sub(entry, "title", f"Adopted on {_long_date(step.adoption.day)}: {summary}")
+        _sub(entry, "id", f"{page}#{anchor}")
+        _sub(entry, "updated", _stamp(step.adoption.day))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page}#{anchor}")
+        body = "\n".join(html_blocks(_visible(blocks(step.diff, renderer.plain), resolved, True), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
+        _sub(entry, "content", body or "<p>No changes to the policy's text.</p>", type="html")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", **attrs)
+    element.text = text
+    return element
+
