@@ -1,21 +1,30 @@
-"""Build school sites with MkDocs into a temporary folder, then swap it into place."""
+"""Build school sites with MkDocs: in parallel, skipping unchanged schools, swapped into place.
+
+Every school is built into a staging folder; only when all have succeeded does the staging
+folder replace the site, so a failed build leaves the previous site untouched.
+"""
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, MkDocsException
+from typing import Callable
 
 from generator.validate import Checked
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+CACHE_FILE = ".build-cache.json"
+INPUT_DIRS = ("docs", "overrides")
+CODE_DIR = Path(__file__).parent
 
 
 class BuildFailed(Exception):
@@ -28,35 +37,144 @@ class Options:
     site_dir: Path
     strict: bool = False
     edition: str = "staff"
+    jobs: int = 1
+    force: bool = False
 
 
-def _build_one(opts: Options, school: str, out: Path) -> None:
-    config = load_config(str(opts.root / "mkdocs.yml"), site_dir=str(out), strict=opts.strict)
+@dataclass(frozen=True)
+class Outcome:
+    school: str
+    seconds: float
+    error: str | None = None
+    cached: bool = False
+
+
+def _warm_up() -> None:
+    """Pay imports and theme loading once per worker, not once per school."""
+    import material  # noqa: F401
+    from mkdocs.commands import build  # noqa: F401
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+
+def build_one(root: Path, school: str, out: Path, strict: bool, edition: str) -> Outcome:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    start = time.perf_counter()
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
     plugin = config.plugins["policy-site"]
     plugin.config.school = school
-    plugin.config.edition = opts.edition
+    plugin.config.edition = edition
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
-        raise BuildFailed(f"{school}: {exc}") from None
+        return Outcome(school, time.perf_counter() - start, str(exc) or type(exc).__name__)
+    return Outcome(school, time.perf_counter() - start)
 
 
-def build(opts: Options, checked: Checked, only: str | None = None) -> list[str]:
-    """Build every published school (or `only`), leaving `site_dir` untouched on any failure."""
-    schools = [only] if only else sorted(checked.schools)
+def _files_digest(paths: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_hash(opts: Options, checked: Checked, school: str) -> str:
+    """Everything a school's site is made from: its sources, the shared pages, the code, the options."""
+    resolved = checked.schools[school]
+    root = opts.root
+    files = [root / "mkdocs.yml", *(root / v.path for v in resolved.chain)]
+    files += [p for p in (root / "policies" / resolved.policy.policy.path.split("/")[1]).rglob("*") if p.is_file()]
+    for folder in INPUT_DIRS:
+        files += [p for p in (root / folder).rglob("*") if p.is_file()]
+    code = [p for p in CODE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".typ"}]
+    digest = hashlib.sha256()
+    digest.update(_files_digest(files, root).encode())
+    digest.update(_files_digest(code, CODE_DIR).encode())
+    digest.update(json.dumps([opts.strict, opts.edition, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    return digest.hexdigest()
+
+
+def shard(schools: list[str], spec: str | None) -> list[str]:
+    """`K/N`: the K-th of N slices (1-based), so a CI matrix can spread schools over machines."""
+    if not spec:
+        return schools
+    k, n = (int(x) for x in spec.split("/"))
+    return [s for i, s in enumerate(sorted(schools)) if i % n == k - 1]
+
+
+def _load_cache(site_dir: Path) -> dict[str, str]:
+    try:
+        return json.loads((site_dir / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build(
+    opts: Options,
+    checked: Checked,
+    schools: list[str],
+    full_site: bool = True,
+    progress: Callable[[Outcome, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Build `schools`; with `full_site`, the site holds exactly these schools and an index."""
     opts.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    cache = _load_cache(opts.site_dir)
+    hashes = {s: input_hash(opts, checked, s) for s in schools}
+    fresh = [s for s in schools if opts.force or cache.get(s) != hashes[s] or not (opts.site_dir / s / "index.html").is_file()]
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=opts.site_dir.parent))
     try:
-        for school in schools:
-            _build_one(opts, school, staging / school)
-        if only:
-            _swap(staging / only, opts.site_dir / only)
-        else:
-            (staging / "index.html").write_text(index_html(checked), encoding="utf-8")
-            _swap(staging, opts.site_dir)
+        outcomes = _run(opts, fresh, staging, progress, total=len(schools))
+        failed = [o for o in outcomes if o.error]
+        if failed:
+            raise BuildFailed("; ".join(f"{o.school}: {o.error}" for o in failed))
+        kept = [s for s in schools if s not in fresh]
+        for school in kept:
+            outcomes.append(Outcome(school, 0.0, cached=True))
+            if progress:
+                progress(outcomes[-1], len(outcomes), len(schools))
+        _commit(opts, checked, staging, fresh, kept, full_site)
+        _save_cache(opts.site_dir, {**({} if full_site else cache), **hashes})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return schools
+    return outcomes
+
+
+def _run(opts: Options, schools: list[str], staging: Path, progress, total: int) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    args = [(opts.root, s, staging / s, opts.strict, opts.edition) for s in schools]
+    if opts.jobs <= 1 or len(schools) <= 1:
+        _warm_up()
+        for a in args:
+            outcomes.append(build_one(*a))
+            if progress:
+                progress(outcomes[-1], len(outcomes), total)
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(opts.jobs, len(schools)), initializer=_warm_up) as pool:
+        for future in as_completed([pool.submit(build_one, *a) for a in args]):
+            outcomes.append(future.result())
+            if progress:
+                progress(outcomes[-1], len(outcomes), total)
+    return outcomes
+
+
+def _commit(opts: Options, checked: Checked, staging: Path, fresh: list[str], kept: list[str], full_site: bool) -> None:
+    if not full_site:
+        for school in fresh:
+            _swap(staging / school, opts.site_dir / school)
+        return
+    for school in kept:
+        (opts.site_dir / school).rename(staging / school)
+    (staging / "index.html").write_text(index_html(checked), encoding="utf-8")
+    _swap(staging, opts.site_dir)
+    staging.mkdir()  # recreated so the caller's cleanup has something to remove
+
+
+def _save_cache(site_dir: Path, hashes: dict[str, str]) -> None:
+    (site_dir / CACHE_FILE).write_text(json.dumps(hashes, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -90,5 +208,18 @@ def index_html(checked: Checked) -> str:
 """
 
 
-def quiet_mkdocs() -> None:
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:
+    tty = stream.isatty()
+
+    def show(outcome: Outcome, done: int, total: int) -> None:
+        what = "unchanged" if outcome.cached else f"{outcome.seconds:.1f} s"
+        if tty:
+            bar = "#" * (20 * done // total)
+            stream.write(f"\r[{bar:<20}] {done}/{total} {outcome.school} ({what})\033[K")
+            if done == total:
+                stream.write("\n")
+        else:
+            stream.write(f"built {outcome.school} ({what}) [{done}/{total}]\n")
+        stream.flush()
+
+    return show

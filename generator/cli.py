@@ -52,25 +52,38 @@ def check_cmd(root: Path, strict: bool, school: str | None) -> None:
     click.echo(f"ok: {len(checked.project.policies)} policies, {len(checked.schools)} school sites")
 
 
+def _check_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = value.split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[0]) <= int(parts[1]):
+        raise click.BadParameter(f"'{value}' is not a slice; expected K/N with 1 ≤ K ≤ N, e.g. 2/4")
+    return value
+
+
 @main.command("build")
 @click.option("--school", default=None, help="Build one school (default: all).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--edition", type=click.Choice(["staff", "public"]), default="staff", show_default=True)
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: ROOT/site).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True, help="Schools built in parallel.")
+@click.option("--force", is_flag=True, help="Rebuild schools whose inputs have not changed.")
+@click.option("--shard", default=None, metavar="K/N", callback=_check_shard, help="Build only the K-th of N slices of the schools.")
 @click.pass_obj
-def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_dir: Path | None) -> None:
+def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_dir: Path | None, jobs: int, force: bool, shard: str | None) -> None:
     """Build school sites into site/<school-id>/ and site/index.html."""
-    from generator.build import BuildFailed, Options, build, quiet_mkdocs
+    from generator import build as b
 
     checked = _checked(root, strict, school)
-    quiet_mkdocs()
-    opts = Options(root=root, site_dir=(site_dir or root / "site").resolve(), strict=strict, edition=edition)
+    opts = b.Options(root=root, site_dir=(site_dir or root / "site").resolve(), strict=strict, edition=edition, jobs=jobs, force=force)
+    schools = [school] if school else b.shard(sorted(checked.schools), shard)
     try:
-        built = build(opts, checked, school)
-    except BuildFailed as exc:
+        outcomes = b.build(opts, checked, schools, full_site=school is None, progress=b.progress_printer())
+    except b.BuildFailed as exc:
         click.echo(f"build failed: {exc}; the previous site is untouched", err=True)
         raise SystemExit(1)
-    click.echo(f"built {len(built)} site(s) in {opts.site_dir}: {', '.join(built)}")
+    built = sum(not o.cached for o in outcomes)
+    click.echo(f"{built} built, {len(outcomes) - built} unchanged, in {opts.site_dir}")
 
 
 @main.command("serve")
@@ -97,6 +110,9 @@ def schema_cmd(root: Path, out: Path | None) -> None:
 
     for path in write_schemas(out or root / "schemas"):
         click.echo(f"wrote {path}")
+
+
+from generator.editors_cli import register; register(main)  # noqa: E402,E702  diff, status
 
 
 def run() -> None:
