@@ -45,10 +45,19 @@ def main(ctx: click.Context, root: Path) -> None:
 @main.command("check")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--school", default=None, help="Check one school only.")
+@click.option("--orphans", "show_orphans", is_flag=True, help="Also list clauses that state a rule no Do's & Don'ts item cites.")
 @click.pass_obj
-def check_cmd(root: Path, strict: bool, school: str | None) -> None:
+def check_cmd(root: Path, strict: bool, school: str | None, show_orphans: bool) -> None:
     """Validate every source file; print each problem as path:line."""
     checked = _checked(root, strict, school)
+    if show_orphans:
+        from generator.orphans import orphans
+
+        for school_id, resolved in sorted(checked.schools.items()):
+            found = orphans(resolved)
+            click.echo(f"{school_id}: {len(found)} clause(s) state a rule no Do's & Don'ts item cites")
+            for orphan in found:
+                click.echo(f"  {orphan}")
     click.echo(f"ok: {len(checked.project.policies)} policies, {len(checked.schools)} school sites")
 
 

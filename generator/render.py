@@ -190,7 +190,7 @@ class Renderer:
         out += [self.text(clause.body), ""]
         cited = self.cited_by.get(clause.id, [])
         if cited and self.dos_page():
-            links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {_short(self.text(i.text))}]({self.dos_page()}#dd-{i.id})" for i in cited)
+            links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {_short(self.plain(i.text))}]({self.dos_page()}#dd-{i.id})" for i in cited)
             out += [f'<p class="cited-by" markdown>In the Do\'s and Don\'ts: {links}</p>', ""]
         return out
 
