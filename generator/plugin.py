@@ -18,6 +18,27 @@ from generator.site import SchoolSite, prepare
 log = logging.getLogger("mkdocs.plugins.policy_site")
 
 
+def _search_languages(config: MkDocsConfig) -> list[str]:
+    search = config.plugins.get("search") or config.plugins.get("material/search")
+    langs = search.config.get("lang") if search else None
+    return list(langs or ["en"])
+
+
+def unused_theme_files(site: Path, languages: list[str]) -> list[Path]:
+    """Source maps, and search language packs for languages the site does not use.
+
+    Every school would otherwise publish ~2 MB of identical theme files it never loads.
+    """
+    found = list(site.glob("assets/**/*.map"))
+    lunr = site / "assets" / "javascripts" / "lunr"
+    if languages == ["en"] and lunr.is_dir():
+        found += [p for p in lunr.rglob("*") if p.is_file()]
+    elif lunr.is_dir():
+        keep = {f"lunr.{lang}.min.js" for lang in languages} | {"lunr.stemmer.support.min.js", "lunr.multi.min.js"}
+        found += [p for p in (lunr / "min").glob("*.js") if p.name not in keep]
+    return found
+
+
 class PolicySiteConfig(Config):
     school = c.Type(str, default="")
     """The school to build; `POLICY_SITE_SCHOOL` in the environment when empty."""
@@ -51,6 +72,14 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
                 files.remove(existing)
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        for path in unused_theme_files(site, _search_languages(config)):
+            path.unlink()
+        for folder in sorted(site.glob("assets/**/"), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.site.fill(markdown) if not page.file.generated_by else markdown
