@@ -22,10 +22,9 @@ def build_downloads(resolved: Resolved) -> dict[str, bytes]:
     poster = poster_pdf(resolved, renderer)
     if poster is not None:
         files[POSTER] = poster
-    md = MarkdownNodes()
 
-    def printed_form(form_id: str, anchors: set[str]) -> dict[str, Any]:
-        return form_data(resolved.forms[form_id].model, renderer, md, anchors)[0]
+    def printed_form(form_id: str, md: MarkdownNodes) -> dict[str, Any]:
+        return form_data(resolved.forms[form_id].model, renderer, md)[0]
 
     files[POLICY] = policy_pdf(resolved, renderer, printed_form)
     return files

@@ -16,13 +16,13 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table, _Row
+from docx.shared import Cm, Length, Pt, RGBColor
+from docx.table import _Row
 from docx.text.paragraph import Paragraph
 
-from generator.model import Form, FormTable
+from generator.model import Form, FormField, FormTable
 from generator.render import Renderer
-from generator.typeset import FieldSpec, MarkdownNodes, Node, add_form_fields, compile_pdf, document_meta, school_name, source_date_epoch, source_text
+from generator.typeset import FieldSpec, MarkdownNodes, Node, add_form_fields, compile_pdf, document_meta, school_name, source_date_epoch
 from generator.variants import Resolved
 
 CHECK_HEADINGS = {"✓", "✔", "☑", "☐", "✗", "x", "tick", "yes", "no", "y/n", "done"}
@@ -49,10 +49,12 @@ class _Names:
         return name
 
 
-def _field(field: Any, renderer: Renderer, names: _Names, specs: list[FieldSpec]) -> dict[str, Any]:
+def _field(field: FormField, renderer: Renderer, names: _Names, specs: list[FieldSpec]) -> dict[str, Any]:
+    """A prefilled field prints its value; any other gets a fillable widget (one per choice option)."""
     label = renderer.plain(field.label)
-    out: dict[str, Any] = {"label": label, "type": field.type, "value": renderer.plain(field.value) if field.value else None, "name": None, "options": []}
-    if out["value"] is not None:
+    value = renderer.plain(field.value).strip() if field.value else ""
+    out: dict[str, Any] = {"label": label, "type": field.type, "value": value or None, "name": None, "options": []}
+    if value:
         return out
     if field.type == "choice":
         for option in field.options:
@@ -83,22 +85,17 @@ def _table(table: FormTable, renderer: Renderer, names: _Names, specs: list[Fiel
     return {"title": renderer.plain(table.title) if table.title else None, "columns": columns, "checks": checks, "checklist": checklist, "rows": rows}
 
 
-def form_data(form: Form, renderer: Renderer, md: MarkdownNodes, anchors: Iterable[str] = ()) -> tuple[dict[str, Any], list[FieldSpec]]:
+def form_data(form: Form, renderer: Renderer, md: MarkdownNodes) -> tuple[dict[str, Any], list[FieldSpec]]:
     """The form as template JSON, and the fillable fields it draws."""
-    anchors = set(anchors)
-    names, specs = _Names(), []
-
-    def blocks(text: str | None) -> list[Node] | None:
-        return md.blocks(source_text(renderer, text, anchors)) if text else None
-
+    names, specs = _Names(), list[FieldSpec]()
     data = {
         "title": renderer.plain(form.title),
-        "label": form.id if form.id in anchors else None,
-        "intro": blocks(form.intro),
-        "declaration": blocks(form.declaration),
+        "label": form.id if form.id in md.anchors else None,
+        "intro": md.source(renderer, form.intro),
+        "declaration": md.source(renderer, form.declaration),
         "fields": [_field(f, renderer, names, specs) for f in form.fields],
         "tables": [_table(t, renderer, names, specs) for t in form.tables],
-        "outro": blocks(form.outro),
+        "outro": md.source(renderer, form.outro),
     }
     return data, specs
 
@@ -184,7 +181,7 @@ def _repeat_header(row: _Row) -> None:
     properties.append(header)
 
 
-def _blank_row(row: _Row, height: Cm) -> None:
+def _blank_row(row: _Row, height: Length) -> None:
     row.height = height
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
@@ -206,37 +203,36 @@ def _fields_table(doc: DocxDocument, fields: list[dict[str, Any]]) -> None:
     doc.add_paragraph()
 
 
-def _column_widths(checks: list[bool]) -> list[Cm]:
+def _column_widths(checks: list[bool]) -> list[Length]:
     text_columns = max(len(checks) - sum(checks), 1)
     text_width = (TEXT_WIDTH_CM - CHECK_WIDTH_CM * sum(checks)) / text_columns
     return [Cm(CHECK_WIDTH_CM if check else text_width) for check in checks]
 
 
-def _form_table(doc: DocxDocument, table_data: dict[str, Any]) -> Table:
+def _form_table(doc: DocxDocument, table_data: dict[str, Any]) -> None:
     if table_data["title"]:
         doc.add_paragraph(table_data["title"], style="Heading 2")
     widths = _column_widths(table_data["checks"])
     table = doc.add_table(rows=1, cols=len(table_data["columns"]))
     table.style = "Table Grid"
     table.autofit = False
-    for cell, heading in zip(table.rows[0].cells, table_data["columns"]):
+    for cell, heading, width in zip(table.rows[0].cells, table_data["columns"], widths):
         cell.paragraphs[0].add_run(heading).bold = True
+        cell.width = width
     _repeat_header(table.rows[0])
     for source in table_data["rows"]:
         row = table.add_row()
-        for cell, value in zip(row.cells, source):
+        for cell, value, width in zip(row.cells, source, widths):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
             if isinstance(value, str):
-                cell.paragraphs[0].add_run(value)
+                paragraph.add_run(value)
             elif value["check"]:
-                cell.paragraphs[0].add_run("☐")
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                paragraph.add_run("☐")
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if not table_data["checklist"]:
             _blank_row(row, Cm(1.0))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
     doc.add_paragraph()
-    return table
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -253,9 +249,12 @@ def _page_number(paragraph: Paragraph) -> None:
 def _setup(doc: DocxDocument, meta: dict[str, Any]) -> None:
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = "Calibri", Pt(11)
-    language = OxmlElement("w:lang")
+    properties = normal.element.get_or_add_rPr()
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        properties.append(language)
     language.set(qn("w:val"), "en-GB")
-    normal.element.get_or_add_rPr().append(language)
     colour = RGBColor.from_string(meta["colour"].lstrip("#").upper())
     for level in (1, 2):
         doc.styles[f"Heading {level}"].font.color.rgb = colour
@@ -267,16 +266,21 @@ def _setup(doc: DocxDocument, meta: dict[str, Any]) -> None:
     footer.add_run(f"{meta['school']} · {meta['policy']}{note} · Page ")
     _page_number(footer)
     footer.style.font.size = Pt(8)
-    properties = doc.core_properties
-    properties.title, properties.author, properties.subject = meta["title"], meta["school"], meta["policy"]
-    properties.comments, properties.last_modified_by = "", ""
+    _core_properties(doc, meta)
+
+
+def _core_properties(doc: DocxDocument, meta: dict[str, Any]) -> None:
+    """Title, author and subject; dated only when SOURCE_DATE_EPOCH is set."""
+    core = doc.core_properties
+    core.title, core.author, core.subject = meta["title"], meta["school"], meta["policy"]
+    core.comments, core.last_modified_by = "", ""
     stamp = source_date_epoch()
     if stamp is None:
         for name in ("dcterms:created", "dcterms:modified"):
-            for element in properties._element.findall(qn(name)):
-                properties._element.remove(element)
+            for element in core._element.findall(qn(name)):
+                core._element.remove(element)
     else:
-        properties.created = properties.modified = datetime.fromtimestamp(stamp, timezone.utc).replace(tzinfo=None)
+        core.created = core.modified = datetime.fromtimestamp(stamp, timezone.utc).replace(tzinfo=None)
 
 
 def _reproducible(docx: bytes) -> bytes:

@@ -11,6 +11,7 @@ from generator.variants import Clause, Resolved, Section
 HOME = "index.md"
 FORMS_PAGE = "forms.md"
 FULL_TEXT_PAGE = "full-text.md"
+POSTER = "downloads/dos-donts-poster.pdf"
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
 
 
@@ -127,8 +128,8 @@ class Renderer:
         links.append(f"- [The whole policy on one page, to read or print]({FULL_TEXT_PAGE})")
         if "downloads/policy.pdf" in self.downloads:
             links.append("- [The whole policy as a PDF](downloads/policy.pdf){ download }")
-        if "downloads/dos-donts-poster.pdf" in self.downloads:
-            links.append("- [Do's and Don'ts poster (PDF)](downloads/dos-donts-poster.pdf){ download }")
+        if POSTER in self.downloads:
+            links.append(f"- [Do's and Don'ts poster (PDF)]({POSTER}){{ download }}")
         out += ["## Quick links", "", *links, ""]
         return "\n".join(out)
 
@@ -199,6 +200,8 @@ class Renderer:
         if not dd:
             return []
         out = []
+        if grouped and POSTER in self.downloads:
+            out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a one-page poster (PDF)]({POSTER}){{ download }}</p>', ""]
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
         topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)

@@ -75,4 +75,6 @@ def prepare(root: Path, school: str, edition: str = "staff") -> tuple[SchoolSite
 
 
 def build_downloads(resolved: Resolved) -> dict[str, bytes]:
-    return {}
+    from generator.downloads import build_downloads as documents
+
+    return documents(resolved)

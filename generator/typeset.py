@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from io import BytesIO
@@ -43,6 +44,7 @@ FIELD_SCHEME = "field:"
 DEFAULT_COLOUR = "#3f51b5"
 
 Node = Union[str, dict[str, Any]]
+FormData = Callable[[str, "MarkdownNodes"], dict[str, Any]]
 BLOCKS = {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div"}
 CONTAINERS = {"ul", "ol", "table", "thead", "tbody", "tr"}
 VOID = {"br", "hr", "img", "input"}
@@ -54,14 +56,25 @@ def source_date_epoch() -> int | None:
 
 
 def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
-    """Typeset `templates/<template>` with `data` as its JSON input."""
+    """Typeset `templates/<template>` with `data` as its JSON input, as PDF/UA-1 when Typst's
+    checks pass (they always do for the current templates), else as a plain tagged PDF."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return _compile(template, payload, ["ua-1"])
+    except typst.TypstError as error:
+        if "PDF/UA" not in str(error):
+            raise
+        return _compile(template, payload, [])
+
+
+def _compile(template: str, payload: str, standards: list[str]) -> bytes:
     return typst.compile(
         str(TEMPLATES / template),
         root=str(TEMPLATES),
         sys_inputs={"data": payload},
         ignore_system_fonts=True,
         timestamp=source_date_epoch(),
+        pdf_standards=standards,
     )
 
 
@@ -74,7 +87,8 @@ def document_meta(resolved: Resolved, title: str) -> dict[str, Any]:
     """The page set-up every template shares: document title, footer facts, colour."""
     branding = resolved.school.model.branding
     meta = resolved.metadata
-    note = " · ".join(x for x in (meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {meta.adopted}") if x)
+    facts = (meta.status == "draft" and "Draft", meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {meta.adopted}")
+    note = " · ".join(fact for fact in facts if fact)
     return {
         "title": title,
         "school": school_name(resolved),
@@ -121,12 +135,14 @@ class _Tree(HTMLParser):
         self.stack[-1]["c"].append(data)
 
 
-def _tidy(node: dict[str, Any], pre: bool = False) -> dict[str, Any]:
+def _tidy(node: dict[str, Any], anchors: frozenset[str], pre: bool = False) -> dict[str, Any]:
     pre = pre or node["t"] == "pre"
+    if node["t"] == "a" and node["href"].startswith("#") and node["href"][1:] not in anchors:
+        node["href"] = ""
     kids: list[Node] = []
     for kid in node["c"]:
         if isinstance(kid, dict):
-            kids.append(_tidy(kid, pre))
+            kids.append(_tidy(kid, anchors, pre))
         elif pre:
             kids.append(kid)
         else:
@@ -146,10 +162,12 @@ def _tidy(node: dict[str, Any], pre: bool = False) -> dict[str, Any]:
 
 
 class MarkdownNodes:
-    """Converts Markdown to the JSON nodes `common.typ` renders (one parser per document)."""
+    """Converts Markdown to the JSON nodes `common.typ` renders, for one document: `anchors`
+    are the IDs labelled in it, so `#id` links to anything else become plain text."""
 
-    def __init__(self) -> None:
+    def __init__(self, anchors: Iterable[str] = ()) -> None:
         self._md = markdown.Markdown(extensions=["tables"])
+        self.anchors = frozenset(anchors)
 
     def blocks(self, text: str | None) -> list[Node] | None:
         if not text or not text.strip():
@@ -158,7 +176,11 @@ class MarkdownNodes:
         tree = _Tree()
         tree.feed(self._md.convert(text))
         tree.close()
-        return _tidy(tree.root)["c"]
+        return _tidy(tree.root, self.anchors)["c"]
+
+    def source(self, renderer: Renderer, source: str | None) -> list[Node] | None:
+        """Source text (variables, references) → nodes, references linked when labelled here."""
+        return self.blocks(source_text(renderer, source, self.anchors)) if source else None
 
     def inline(self, text: str) -> list[Node]:
         nodes = self.blocks(text) or []
@@ -384,7 +406,7 @@ def _topic_key(topic: str) -> tuple[int, str]:
     return (TOPIC_ORDER.index(topic) if topic in TOPIC_ORDER else len(TOPIC_ORDER), topic)
 
 
-def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: set[str]) -> list[dict[str, Any]]:
+def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: frozenset[str]) -> list[dict[str, Any]]:
     refs = []
     for clause_id in item.clauses:
         target = renderer.targets.get(clause_id)
@@ -396,12 +418,11 @@ def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: se
     return refs
 
 
-def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, anchors: Iterable[str] = ()) -> dict[str, Any] | None:
+def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes) -> dict[str, Any] | None:
     """The quick reference grouped by topic (topic order as on the site), each group split into Do / Don't."""
     dd = resolved.dos_donts
     if dd is None:
         return None
-    anchors = set(anchors)
     items = dd.model.items
     topics = sorted({i.topic for i in items if i.topic}, key=_topic_key)
     groups: list[tuple[str | None, list[DoDont]]] = [(t, [i for i in items if i.topic == t]) for t in topics]
@@ -410,12 +431,12 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, an
         groups.append(("Other" if topics else None, untagged))
 
     def item(i: DoDont) -> dict[str, Any]:
-        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, anchors)), "refs": _item_refs(resolved, renderer, i, anchors)}
+        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, md.anchors)), "refs": _item_refs(resolved, renderer, i, md.anchors)}
 
     return {
         "title": renderer.plain(dd.model.title),
-        "intro": md.blocks(source_text(renderer, dd.model.intro, anchors)) if dd.model.intro else None,
-        "outro": md.blocks(source_text(renderer, dd.model.outro, anchors)) if dd.model.outro else None,
+        "intro": md.source(renderer, dd.model.intro),
+        "outro": md.source(renderer, dd.model.outro),
         "groups": [
             {
                 "topic": topic[0].upper() + topic[1:] if topic else None,
@@ -436,10 +457,10 @@ def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
     return compile_pdf("poster.typ", {"meta": meta, "dd": data})
 
 
-def policy_anchors(resolved: Resolved, extra_forms: Iterable[str] = ()) -> set[str]:
-    anchors = {s.id for s in resolved.sections} | {c.id for c in resolved.clauses()}
-    anchors |= {form_id for s in resolved.sections for form_id in s.forms} | set(extra_forms)
-    return anchors
+def policy_anchors(resolved: Resolved, forms: Iterable[str]) -> frozenset[str]:
+    """The IDs the whole-policy PDF labels: sections, clauses and forms, each used once."""
+    uses = Counter([s.id for s in resolved.sections] + [c.id for c in resolved.clauses()] + list(forms))
+    return frozenset(item_id for item_id, count in uses.items() if count == 1)
 
 
 def _facts(resolved: Resolved, renderer: Renderer) -> list[dict[str, str]]:
@@ -461,29 +482,36 @@ def _clause_heading(number: str | None, title: str | None) -> str | None:
     return number or title
 
 
-def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: Callable[[str, set[str]], dict[str, Any]]) -> bytes:
-    """The whole policy as one tagged PDF; `form_data(form_id, anchors)` supplies each form's content."""
-    placed = {form_id for s in resolved.sections for form_id in s.forms}
-    unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
-    anchors = policy_anchors(resolved, unplaced)
-    md = MarkdownNodes()
-    dd = dos_donts_data(resolved, renderer, md, anchors)
-    sections = [
+def _anchor(item_id: str, md: MarkdownNodes) -> str | None:
+    return item_id if item_id in md.anchors else None
+
+
+def _sections(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, form_data: FormData) -> list[dict[str, Any]]:
+    dd = dos_donts_data(resolved, renderer, md)
+    return [
         {
-            "id": s.id,
+            "anchor": _anchor(s.id, md),
             "label": s.label,
             "appendix": bool(s.appendix),
             "clauses": [
-                {"id": c.id, "depth": c.depth, "heading": _clause_heading(c.number, c.title), "body": md.blocks(source_text(renderer, c.body, anchors))}
+                {"anchor": _anchor(c.id, md), "depth": c.depth, "heading": _clause_heading(c.number, c.title), "body": md.source(renderer, c.body)}
                 for c in s.clauses
             ],
             "dos_donts": dd if s.dos_donts else None,
-            "forms": [form_data(form_id, anchors) for form_id in s.forms],
+            "forms": [form_data(form_id, md) for form_id in s.forms],
         }
         for s in resolved.sections
     ]
+
+
+def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> bytes:
+    """The whole policy as one tagged PDF; `form_data(form_id, md)` supplies each form's content."""
+    placed = [form_id for s in resolved.sections for form_id in s.forms]
+    unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
+    md = MarkdownNodes(policy_anchors(resolved, placed + unplaced))
+    sections = _sections(resolved, renderer, md, form_data)
     if unplaced:
-        sections.append({"id": "policy-forms", "label": "Forms", "appendix": True, "clauses": [], "dos_donts": None, "forms": [form_data(form_id, anchors) for form_id in unplaced]})
+        sections.append({"anchor": None, "label": "Forms", "appendix": True, "clauses": [], "dos_donts": None, "forms": [form_data(form_id, md) for form_id in unplaced]})
     policy = resolved.policy.policy.model
     meta = resolved.metadata
     data = {

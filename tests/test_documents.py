@@ -127,6 +127,14 @@ def test_every_typeset_pdf_is_tagged_with_a_title(downloads, tmp_path) -> None:
                 assert info.get("Page size", "").endswith("(A4)"), (school_id, name)
 
 
+def test_typeset_pdfs_declare_pdf_ua(downloads) -> None:
+    for school_id, files in downloads.items():
+        for name, data in files.items():
+            if name.endswith(".pdf"):
+                xmp = PdfReader(BytesIO(data)).trailer["/Root"]["/Metadata"].get_data()
+                assert b"pdfuaid:part" in xmp, (school_id, name)
+
+
 def test_form_docx_has_labels_declaration_and_columns(schools, downloads) -> None:
     for school_id, form_id in _forms(schools):
         resolved = schools[school_id]
@@ -190,11 +198,15 @@ def test_documents_are_reproducible(schools, downloads) -> None:
 
 
 def test_source_date_epoch_dates_the_documents(schools, monkeypatch, tmp_path) -> None:
+    from generator.forms import form_docx, form_pdf
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    files = build_downloads(schools["parklands"])
+    resolved = schools["parklands"]
+    form = resolved.forms["acceptable-use-agreement"].model
+    pdf = form_pdf(resolved, Renderer(resolved), form)
     if PDFINFO:
-        assert "2023" in _pdfinfo(files[POLICY], tmp_path).get("CreationDate", "")
-    doc = Document(BytesIO(files[download_name("acceptable-use-agreement", "docx")]))
+        assert "2023" in _pdfinfo(pdf, tmp_path).get("CreationDate", "")
+    doc = Document(BytesIO(form_docx(resolved, Renderer(resolved), form)))
     assert doc.core_properties.created.year == 2023
 
 
@@ -208,6 +220,8 @@ def test_markdown_becomes_nodes() -> None:
     assert nodes[1]["c"][0]["c"] == ["one", {"t": "ul", "c": [{"t": "li", "c": ["nested"]}]}]
     assert md.inline("just *text*") == ["just ", {"t": "em", "c": ["text"]}]
     assert md.blocks("   ") is None
+    linked = MarkdownNodes({"known"}).blocks("[a](#known) [b](#unknown)")
+    assert [n["href"] for n in linked[0]["c"] if isinstance(n, dict)] == ["#known", ""]
 
 
 def test_cross_references_and_variables_in_source_text(schools) -> None:
@@ -219,3 +233,41 @@ def test_cross_references_and_variables_in_source_text(schools) -> None:
     assert text.startswith("See [Appendix 4") and "](#esp-appendix-incident-log)" in text
     assert text.endswith("at Curzon Crescent Children's Centre.")
     assert source_text(renderer, "See [[esp-appendix-incident-log]].").startswith("See Appendix 4")
+
+
+def test_every_field_type_becomes_a_fillable_field(schools, tmp_path) -> None:
+    from generator.forms import form_docx, form_pdf
+    from generator.model import Form
+
+    form = Form.model_validate({
+        "id": "all-fields",
+        "title": "All the field types",
+        "intro": "Fill in **every** field.",
+        "fields": [
+            {"id": "name", "label": "Name"},
+            {"id": "when", "label": "Date", "type": "date"},
+            {"id": "sign", "label": "Signature", "type": "signature"},
+            {"id": "notes", "label": "Notes", "type": "textarea"},
+            {"id": "agree", "label": "I agree", "type": "checkbox"},
+            {"id": "role", "label": "Role", "type": "choice", "options": ["Teacher", "Governor"]},
+            {"id": "school", "label": "School", "value": "{{ school_name }}"},
+        ],
+        "tables": [{"id": "log", "columns": ["Date", "What happened", "✓"], "rows": 2}],
+        "declaration": "I confirm the above.",
+    })
+    resolved = schools["curzon-crescent"]
+    renderer = Renderer(resolved)
+    pdf = form_pdf(resolved, renderer, form)
+    fields = PdfReader(BytesIO(pdf)).get_fields()
+    kinds = {name: field["/FT"] for name, field in fields.items()}
+    assert kinds == {
+        "name": "/Tx", "when": "/Tx", "sign": "/Tx", "notes": "/Tx", "agree": "/Btn", "role-1": "/Btn", "role-2": "/Btn",
+        "log-1-1": "/Tx", "log-1-2": "/Tx", "log-1-3": "/Btn", "log-2-1": "/Tx", "log-2-2": "/Tx", "log-2-3": "/Btn",
+    }
+    assert fields["role-2"]["/TU"] == "Role: Governor"
+    assert "Curzon Crescent Children's Centre" in _pdf_text(pdf)
+    if PDFINFO:
+        assert _pdfinfo(pdf, tmp_path)["Form"] == "AcroForm"
+    doc = Document(BytesIO(form_docx(resolved, renderer, form)))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert "☐ Teacher    ☐ Governor" in cells and "Curzon Crescent Children's Centre" in cells
