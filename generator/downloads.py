@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from generator.forms import form_data, form_docx, form_pdf
-from generator.render import Renderer, download_name
+from generator.render import POLICY_PDF as POLICY
+from generator.render import POSTER, Renderer, download_name
 from generator.typeset import MarkdownNodes, policy_pdf, poster_pdf
 from generator.variants import Resolved
-
-POSTER = "downloads/dos-donts-poster.pdf"
-POLICY = "downloads/policy.pdf"
 
 
 def build_downloads(resolved: Resolved) -> dict[str, bytes]:

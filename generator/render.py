@@ -12,6 +12,7 @@ HOME = "index.md"
 FORMS_PAGE = "forms.md"
 FULL_TEXT_PAGE = "full-text.md"
 POSTER = "downloads/dos-donts-poster.pdf"
+POLICY_PDF = "downloads/policy.pdf"
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
 
 
@@ -126,8 +127,8 @@ class Renderer:
         if r.forms:
             links.append(f"- [Forms and downloads]({FORMS_PAGE})")
         links.append(f"- [The whole policy on one page, to read or print]({FULL_TEXT_PAGE})")
-        if "downloads/policy.pdf" in self.downloads:
-            links.append("- [The whole policy as a PDF](downloads/policy.pdf){ download }")
+        if POLICY_PDF in self.downloads:
+            links.append(f"- [The whole policy as a PDF]({POLICY_PDF}){{ download }}")
         if POSTER in self.downloads:
             links.append(f"- [Do's and Don'ts poster (PDF)]({POSTER}){{ download }}")
         out += ["## Quick links", "", *links, ""]
