@@ -107,7 +107,7 @@ def serve_cmd(root: Path, school: str, dev_addr: str) -> None:
     os.environ["POLICY_SITE_SCHOOL"] = school
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, watch=[str(root / "policies")])
+    serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, watch=[str(root / "policies"), str(root / "overrides")])
 
 
 @main.command("schema")
