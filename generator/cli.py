@@ -78,13 +78,17 @@ def _check_shard(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True, help="Schools built in parallel.")
 @click.option("--force", is_flag=True, help="Rebuild schools whose inputs have not changed.")
 @click.option("--shard", default=None, metavar="K/N", callback=_check_shard, help="Build only the K-th of N slices of the schools.")
+@click.option("--offline", is_flag=True, help="Build the offline edition (works from file://) into site-offline/ and zip each school.")
 @click.pass_obj
-def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_dir: Path | None, jobs: int, force: bool, shard: str | None) -> None:
+def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_dir: Path | None, jobs: int, force: bool, shard: str | None, offline: bool) -> None:
     """Build school sites into site/<school-id>/ and site/index.html."""
     from generator import build as b
 
     checked = _checked(root, strict, school)
-    opts = b.Options(root=root, site_dir=(site_dir or root / "site").resolve(), strict=strict, edition=edition, jobs=jobs, force=force)
+    if offline:
+        os.environ["OFFLINE"] = "true"
+    default_dir = root / ("site-offline" if offline else "site")
+    opts = b.Options(root=root, site_dir=(site_dir or default_dir).resolve(), strict=strict, edition=edition, jobs=jobs, force=force)
     schools = [school] if school else b.shard(sorted(checked.schools), shard)
     try:
         outcomes = b.build(opts, checked, schools, full_site=school is None, progress=b.progress_printer())
@@ -93,6 +97,12 @@ def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_d
         raise SystemExit(1)
     built = sum(not o.cached for o in outcomes)
     click.echo(f"{built} built, {len(outcomes) - built} unchanged, in {opts.site_dir}")
+    if offline:
+        from generator.offline import zip_site
+
+        for outcome in outcomes:
+            archive = zip_site(opts.site_dir / outcome.school, opts.site_dir / f"{outcome.school}-offline.zip")
+            click.echo(f"offline edition: {archive}")
 
 
 @main.command("serve")
