@@ -27,6 +27,7 @@ from generator.diff import (
     Block,
     Entry,
     GitError,
+    Link,
     SchoolDiff,
     TreeReader,
     blocks,
@@ -157,11 +158,16 @@ def changes_since_adopted(repo: Path, school_id: str, current: Resolved | None =
     changes = SchoolChanges(school_id)
     for i in range(len(tags) - 1, max(0, len(tags) - limit) - 1, -1):
         tag, prev = tags[i], tags[i - 1] if i else None
-        diff = diff_resolved(history.at(prev.commit), history.at(tag.commit), school_id) if prev else None
+        diff = _diff(history.at(prev.commit), history.at(tag.commit), school_id) if prev else None
         changes.history.append(AdoptedChange(tag, prev, diff))
     if tags:
-        changes.pending = diff_resolved(history.at(tags[-1].commit), history.current, school_id)
+        changes.pending = _diff(history.at(tags[-1].commit), history.current, school_id)
     return changes
+
+
+def _diff(a: Resolved | None, b: Resolved | None, school_id: str) -> SchoolDiff | None:
+    """None when the school could be resolved at neither version."""
+    return diff_resolved(a, b, school_id) if a or b else None
 
 
 @dataclass(frozen=True)
@@ -208,11 +214,11 @@ def last_changed(repo: Path, school_id: str, current: Resolved | None = None) ->
 def _substantive(history: History, commit: _Commit, clause_id: str) -> bool:
     after = history.at(commit.sha)
     after_clause = after.clause(clause_id) if after else None
-    if after_clause is None:
+    if after is None or after_clause is None:
         return False
     before = history.at(commit.parent)
     before_clause = before.clause(clause_id) if before else None
-    if before_clause is None:
+    if before is None or before_clause is None:
         return True
     if (before_clause.body, before_clause.title) == (after_clause.body, after_clause.title):
         return False
@@ -226,7 +232,7 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _link(resolved: Resolved, public: bool = False):
+def _link(resolved: Resolved, public: bool = False) -> Link:
     sections = {c.id: (s, c) for s in resolved.sections for c in s.clauses}
 
     def link(clause_id: str) -> str | None:
@@ -245,9 +251,25 @@ def _visible(parts: list[Block], resolved: Resolved, public: bool) -> list[Block
     return [b for b in kept if b.entries]
 
 
+def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
+    """Variables by their description rather than their name; staff-only ones hidden in public."""
+    specs = resolved.policy.policy.model.variables
+    out = []
+    for block in parts:
+        if block.title == "Variables":
+            entries = tuple(
+                Entry(specs[e.label].description if e.label in specs else e.label.replace("_", " ").capitalize(), e.text)
+                for e in block.entries if not (public and e.label in specs and specs[e.label].staff_only)
+            )
+            block = Block("Names and contacts", entries)
+        if block.entries:
+            out.append(block)
+    return out
+
+
 def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
     renderer = Renderer(resolved)
-    parts = _visible(blocks(diff, renderer.plain), resolved, public)
+    parts = _readable(_visible(blocks(diff, renderer.plain), resolved, public), resolved, public)
     if not parts:
         return ["No changes to the policy's text.", ""]
     return markdown_blocks(parts, _link(resolved, public), "site", level)
@@ -290,12 +312,14 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     renderer = Renderer(resolved)
     policy = resolved.policy.policy.model
     source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
-    out = ["# How our policy differs from the model", "",
-           f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}, with the changes below.", ""]
     layers = [(v, _layer_blocks(v, model, resolved, renderer, public)) for v in resolved.chain]
     layers = [(v, parts) for v, parts in layers if parts]
-    if not layers:
-        out += ["The policy is the model, unchanged: only its values (names, contacts) are filled in.", ""]
+    uses = f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}"
+    out = ["# How our policy differs from the model", ""]
+    if layers:
+        out += [f"{uses}, with the changes below.", ""]
+    else:
+        out += [f"{uses} unchanged: only its values (names, contacts) are filled in.", ""]
     for variant, parts in layers:
         if len(resolved.chain) > 1:
             out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
@@ -307,7 +331,9 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
 def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer, public: bool) -> list[Block]:
     school = variant.model
     staff = {c.id for c in resolved.clauses() if c.staff_only} | {c.id for c in model.clauses() if c.staff_only}
-    shown = (lambda cid: not (public and cid in staff))
+
+    def shown(cid: str) -> bool:
+        return not (public and cid in staff)
 
     def label(cid: str) -> str:
         clause = resolved.clause(cid) or model.clause(cid)
@@ -415,14 +441,14 @@ def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
         _sub(entry, "id", f"{page}#{anchor}")
         _sub(entry, "updated", _stamp(step.adoption.day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page}#{anchor}")
-        body = "\n".join(html_blocks(_visible(blocks(step.diff, renderer.plain), resolved, True), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
+        body = "\n".join(html_blocks(_readable(_visible(blocks(step.diff, renderer.plain), resolved, True), resolved, True), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
         _sub(entry, "content", body or "<p>No changes to the policy's text.</p>", type="html")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
 def _sub(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", **attrs)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
     element.text = text
     return element
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from generator.editors_cli import register as register_editor_commands
 from generator.errors import Problem
 from generator.sources import FolderReader
 from generator.validate import Checked, check
@@ -131,7 +132,9 @@ def schema_cmd(root: Path, out: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
-from generator.editors_cli import register; register(main)  # noqa: E402,E702  diff, status
+
+
+register_editor_commands(main)
 
 
 def run() -> None:

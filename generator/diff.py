@@ -20,7 +20,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from generator.model import DoDont, DosDonts, Form
 from generator.sources import Reader
@@ -33,7 +33,6 @@ Style = Literal["text", "ansi", "markdown", "site", "html"]
 Format = Literal["text", "markdown", "html"]
 
 WORD = re.compile(r"\S+\s*")
-ANSI = {"-": ("\x1b[31m", "\x1b[0m"), "+": ("\x1b[32m", "\x1b[0m")}
 MARKS: dict[str, dict[str, tuple[str, str]]] = {
     "text": {"-": ("[-", "-]"), "+": ("{+", "+}")},
     "ansi": {"-": ("\x1b[31m[-", "-]\x1b[0m"), "+": ("\x1b[32m{+", "+}\x1b[0m")},
@@ -51,9 +50,13 @@ def redline_tokens(old: str, new: str) -> list[Token]:
     a, b = _words(old), _words(new)
     matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
     out: list[Token] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            out.append(("=", "".join(b[j1:j2])))
+            kept = "".join(b[j1:j2])
+            if n + 1 < len(opcodes) and opcodes[n + 1][0] in ("delete", "replace"):
+                kept = kept.rstrip() + a[i2 - 1][len(a[i2 - 1].rstrip()) :]  # the old spacing before deleted words
+            out.append(("=", kept))
             continue
         if i2 > i1:
             out.append(("-", "".join(a[i1:i2])))
@@ -98,7 +101,8 @@ def render_tokens(tokens: Iterable[Token], style: Style = "text") -> str:
 
 def _mark(text: str, start: str, end: str) -> str:
     """Wrap each line of a run separately, so a marker never spans a line break."""
-    return "\n".join(f"{start}{line}{end}" if line.strip() else line for line in text.split("\n"))
+    lines = text.split("\n")
+    return "\n".join(f"{start}{line.rstrip()}{end}{line[len(line.rstrip()):]}" if line.strip() else line for line in lines)
 
 
 # --- what is compared ---------------------------------------------------------------------
@@ -151,9 +155,6 @@ class Changed:
     def words(self) -> int:
         return words_changed(self.old_body, self.new_body)
 
-    def tokens(self) -> list[Token]:
-        return redline_tokens(self.old_body, self.new_body) if self.wording_changed else []
-
 
 @dataclass(frozen=True)
 class ValueChange:
@@ -181,9 +182,6 @@ class ItemChange:
     details: tuple[str, ...] = ()
     old_text: str = ""
     new_text: str = ""
-
-    def tokens(self) -> list[Token]:
-        return redline_tokens(self.old_text, self.new_text) if self.old_text != self.new_text else []
 
 
 @dataclass
@@ -219,13 +217,12 @@ class SchoolDiff:
             return f"school {self.status}"
         counts = [
             (len(self.added), "added"), (len(self.removed), "removed"), (len(self.moved), "moved"),
-            (len(self.changed), "changed"), (len(self.minor), "minor edit(s)"), (len(self.renumbered), "renumbered"),
+            (len(self.changed), "changed"), (len(self.minor), "minor edit" if len(self.minor) == 1 else "minor edits"), (len(self.renumbered), "renumbered"),
         ]
         parts = [f"{n} {what}" for n, what in counts if n]
         other = len(self.sections) + len(self.metadata) + len(self.variables) + len(self.dos_donts) + len(self.forms)
-        if other:
-            parts.append(f"{other} other change(s)")
-        return "clauses: " + ", ".join(parts) if parts else "no changes"
+        summary = [f"clauses: {', '.join(parts)}" if parts else "", f"{other} other change{'s' if other != 1 else ''}" if other else ""]
+        return "; ".join(filter(None, summary)) or "no changes"
 
 
 # --- comparing two resolved policies ------------------------------------------------------
@@ -294,7 +291,8 @@ def _diff_clauses(a: Resolved, b: Resolved, diff: SchoolDiff) -> None:
             diff.moved.append(Moved(cid, before, after))
         elif before.number != after.number:
             diff.renumbered.append(Moved(cid, before, after))
-        change = _clause_change(a, a.clause(cid), b, b.clause(cid), before, after)
+        ca, cb = a.clause(cid), b.clause(cid)
+        change = _clause_change(a, ca, b, cb, before, after) if ca and cb else None
         if change is None:
             continue
         (diff.minor if change.minor_note else diff.changed).append(change)
@@ -308,8 +306,6 @@ def _clause_change(a: Resolved, ca: Clause, b: Resolved, cb: Clause, before: Cla
         fields.append(f"topics {list(ca.topics)} → {list(cb.topics)}")
     if ca.staff_only != cb.staff_only:
         fields.append("now staff only" if cb.staff_only else "now public (no longer staff only)")
-    if (ca.number is None) != (cb.number is None):
-        fields.append("now numbered" if cb.number else "now unnumbered")
     if not fields and ca.body == cb.body:
         return None
     wording_only = all(f.startswith("title ") for f in fields)
@@ -336,11 +332,11 @@ def _diff_dos_donts(old: DosDonts | None, new: DosDonts | None) -> list[ItemChan
             out.append(ItemChange(f"({key})", "changed", (f"{key} changed",), a, b))
     for item_id in list(old_items) + [k for k in new_items if k not in old_items]:
         a_item, b_item = old_items.get(item_id), new_items.get(item_id)
-        if a_item is None:
+        if a_item is None and b_item is not None:
             out.append(ItemChange(item_id, "added", (_item_summary(b_item),), "", b_item.text))
-        elif b_item is None:
+        elif b_item is None and a_item is not None:
             out.append(ItemChange(item_id, "removed", (_item_summary(a_item),), a_item.text, ""))
-        elif a_item != b_item:
+        elif a_item is not None and b_item is not None and a_item != b_item:
             out.append(ItemChange(item_id, "changed", tuple(_item_details(a_item, b_item)), a_item.text, b_item.text))
     return out
 
@@ -375,11 +371,11 @@ def _diff_forms(old: dict[str, Form], new: dict[str, Form]) -> list[ItemChange]:
     out: list[ItemChange] = []
     for form_id in list(old) + [k for k in new if k not in old]:
         a, b = old.get(form_id), new.get(form_id)
-        if a is None:
+        if a is None and b is not None:
             out.append(ItemChange(form_id, "added", (b.title,)))
-        elif b is None:
+        elif b is None and a is not None:
             out.append(ItemChange(form_id, "removed", (a.title,)))
-        elif a != b:
+        elif a is not None and b is not None and a != b:
             out.extend(_form_changes(form_id, a, b))
     return out
 
@@ -467,7 +463,7 @@ class TreeReader:
             self._fetch([s for s in set(self.files.values()) if s not in self.blobs])
         return self.blobs[sha]
 
-    def _fetch(self, shas: list[str]) -> None:
+    def _fetch(self, shas: Sequence[str]) -> None:
         out = git(self.repo, "cat-file", "--batch", input="".join(f"{s}\n" for s in shas).encode())
         at = 0
         while at < len(out):
@@ -552,7 +548,7 @@ def blocks(diff: SchoolDiff, show: Callable[[str], str] | None = None) -> list[B
         Block("Moved", tuple(Entry(m.after.label, f"moved from {_where(m.before)} to {_where(m.after)}", m.id, m.id) for m in diff.moved)),
         Block("Changed", tuple(_changed_entry(c, tokens) for c in diff.changed)),
         Block("Minor edits", tuple(_changed_entry(c, tokens) for c in diff.minor)),
-        Block("Renumbered", tuple(Entry(m.after.label, f"renumbered {m.before.number} → {m.after.number}", m.id, m.id) for m in diff.renumbered)),
+        Block("Renumbered", tuple(Entry(m.after.label, f"renumbered {m.before.number or '(unnumbered)'} → {m.after.number or '(unnumbered)'}", m.id, m.id) for m in diff.renumbered)),
         Block("Sections", tuple(Entry(v.key, v.change()) for v in diff.sections)),
         Block("Metadata", tuple(Entry(v.key, v.change()) for v in diff.metadata)),
         Block("Variables", tuple(Entry(v.key, v.change()) for v in diff.variables)),
@@ -611,7 +607,8 @@ def markdown_blocks(parts: Iterable[Block], link: Link | None = None, style: Sty
             out.append(f"- {label}{ident}: {e.text}")
             if e.tokens:
                 out += [""] + [f"    {line}" if line.strip() else "" for line in render_tokens(e.tokens, style).split("\n")] + [""]
-        out.append("")
+        if out[-1] != "":
+            out.append("")
     return out
 
 

@@ -127,6 +127,9 @@ class ClauseMeta(Strict):
     """False for a lead-in paragraph that the policy does not number."""
     topics: list[str] = []
     staff_only: bool = False
+    minor_edit: str | None = None
+    """A note such as 'typo fixed'; an edit that sets a new note is minor: not listed as a change
+    and not moving the clause's 'last changed' date."""
 
 
 class DoDont(Strict):

@@ -9,6 +9,7 @@ from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
 from generator.load import LoadedPolicy, Located, Project, load_project
 from generator.model import School, Variable, clause_ids
+from generator.references import scan
 from generator.safety import unsafe
 from generator.sources import Reader
 from generator.text import BUILT_IN, variables_in, xrefs_in
@@ -60,6 +61,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
             checked.schools[school_id] = resolved
     if school and school not in project.schools:
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
+    checked.problems += scan(checked, reader)
     checked.problems = sorted(set(checked.problems))
     return checked
 

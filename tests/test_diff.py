@@ -43,11 +43,13 @@ class _ClauseMetaWithMinorEdit(ClauseMeta):
     minor_edit: str | None = None
 
 
-@pytest.fixture(autouse=True)
-def minor_edit_field(monkeypatch):
+@pytest.fixture(scope="module", autouse=True)
+def minor_edit_field():
     """Until `ClauseMeta` has `minor_edit`, let the loader accept it (see the module docstring of generator.diff)."""
-    if "minor_edit" not in ClauseMeta.model_fields:
-        monkeypatch.setattr(generator.load, "ClauseMeta", _ClauseMetaWithMinorEdit)
+    with pytest.MonkeyPatch.context() as patch:
+        if "minor_edit" not in ClauseMeta.model_fields:
+            patch.setattr(generator.load, "ClauseMeta", _ClauseMetaWithMinorEdit)
+        yield
 
 
 def git(root: Path, *args: str, day: str = "2024-01-10") -> str:
@@ -84,6 +86,12 @@ def repo(tmp_path):
     return history_repo(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def shared_repo(tmp_path_factory):
+    """The same history, shared by tests that only read it."""
+    return history_repo(tmp_path_factory.mktemp("history"))
+
+
 @pytest.mark.parametrize(
     "old, new, style, expected, words",
     [
@@ -102,8 +110,8 @@ def test_word_redline(old, new, style, expected, words):
     assert words_changed(old, new) == words
 
 
-def test_diff_reports_exactly_the_edits(repo):
-    result = diff_revisions(repo, "HEAD~1", "HEAD")
+def test_diff_reports_exactly_the_edits(shared_repo):
+    result = diff_revisions(shared_repo, "HEAD~1", "HEAD")
     assert (result.errors_a, result.errors_b) == (0, 0)
     assert sorted(result.schools) == ["alpha", "beta"]
     alpha = result.schools["alpha"]
@@ -120,8 +128,8 @@ def test_diff_reports_exactly_the_edits(repo):
     assert beta.variables == [] and [c.id for c in beta.changed] == ["intro-a"]
 
 
-def test_a_revision_against_itself_is_empty(repo):
-    result = diff_revisions(repo, "HEAD", "HEAD")
+def test_a_revision_against_itself_is_empty(shared_repo):
+    result = diff_revisions(shared_repo, "HEAD", "HEAD")
     assert all(d.empty for d in result.schools.values())
 
 
@@ -166,9 +174,15 @@ FORMAT_FRAGMENTS = {
 }
 
 
+def test_text_is_coloured_for_a_terminal(shared_repo):
+    result = diff_revisions(shared_repo, "HEAD~1", "HEAD", school="alpha")
+    out = format_report(result.schools.values(), "text", color=True)
+    assert "\x1b[32m{+everyone at+}\x1b[0m" in out and "\x1b[31m[-phone.-]\x1b[0m\x1b[32m{+telephone.+}\x1b[0m" in out
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMAT_FRAGMENTS))
-def test_cli_diff_in_each_format(repo, fmt):
-    result = CliRunner().invoke(main, ["--root", str(repo), "diff", "HEAD~1", "HEAD", "--format", fmt])
+def test_cli_diff_in_each_format(shared_repo, fmt):
+    result = CliRunner().invoke(main, ["--root", str(shared_repo), "diff", "HEAD~1", "HEAD", "--format", fmt])
     assert result.exit_code == 0, result.output
     for fragment in FORMAT_FRAGMENTS[fmt]:
         assert fragment in result.output, f"{fragment!r} not in:\n{result.output}"
@@ -183,8 +197,8 @@ def test_cli_diff_one_school_and_the_working_tree(repo):
     assert "beta" not in result.output
 
 
-def test_cli_diff_unknown_revision_is_a_clear_error(repo):
-    result = CliRunner().invoke(main, ["--root", str(repo), "diff", "nope", "HEAD"])
+def test_cli_diff_unknown_revision_is_a_clear_error(shared_repo):
+    result = CliRunner().invoke(main, ["--root", str(shared_repo), "diff", "nope", "HEAD"])
     assert result.exit_code != 0
     assert "'nope' is not a commit" in result.output
     assert "Traceback" not in result.output

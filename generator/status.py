@@ -1,0 +1,192 @@
+"""Where each school's policy stands: adopted when, review due when (and how overdue), values
+still to be confirmed, warnings, and model changes the school has not yet adopted.
+
+"Model changes not yet taken up" are the files of the school's policy that differ between the
+school's latest adoption tag (`adopted/<school-or-policy>/<YYYY-MM-DD>`, see
+`generator.changes`) and HEAD; without such a tag the status says "no adoption tag".
+"""
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.changes import adoptions, chain_ids
+from generator.dates import parse_policy_date
+from generator.diff import GitError, git
+from generator.errors import Problem
+from generator.references import scan
+from generator.sources import FolderReader, Reader
+from generator.text import variables_in
+from generator.validate import Checked, check, policy_texts
+from generator.variants import Resolved
+
+
+@dataclass(frozen=True)
+class Overdue:
+    months: int
+    days: int
+    total_days: int
+
+    def __str__(self) -> str:
+        parts = [f"{self.months} month{'s' if self.months != 1 else ''}"] if self.months else []
+        if self.days or not parts:
+            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        return " ".join(parts)
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def overdue_by(due: date, today: date) -> Overdue | None:
+    """Whole months and remaining days from `due` to `today`, or None when not yet overdue."""
+    if today <= due:
+        return None
+    months = (today.year - due.year) * 12 + today.month - due.month
+    if _add_months(due, months) > today:
+        months -= 1
+    days = (today - _add_months(due, months)).days
+    return Overdue(months, days, (today - due).days)
+
+
+@dataclass
+class ModelChanges:
+    since: str | None
+    """The adoption tag compared with HEAD, or None."""
+    note: str = ""
+    """'no adoption tag' or 'not a git repository' when there is nothing to compare."""
+    commits: int = 0
+    clauses: list[str] = field(default_factory=list)
+    """IDs of the policy's clauses whose files changed."""
+    files: list[str] = field(default_factory=list)
+    """Other files of the policy (policy.yml, dos-donts.yml, forms) and of any variant the school adopts (a trust's)."""
+
+    def __str__(self) -> str:
+        if self.since is None:
+            return self.note
+        if not self.commits and not self.clauses and not self.files:
+            return f"none since {self.since}"
+        return f"{len(self.clauses)} clause(s), {len(self.files)} other file(s) in {self.commits} commit(s) since {self.since}"
+
+
+@dataclass
+class Status:
+    school: str
+    policy: str
+    adopted: str | None
+    review_due: str | None
+    due_date: str | None
+    overdue: Overdue | None
+    unset_variables: list[str]
+    warnings: int
+    model_changes: ModelChanges
+
+    @property
+    def review(self) -> str:
+        if not self.review_due:
+            return "no review date"
+        if self.due_date is None:
+            return f"'{self.review_due}' is not a date"
+        return f"overdue by {self.overdue}" if self.overdue else f"due {self.due_date}"
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["overdue"] = asdict(self.overdue) if self.overdue else None
+        data["review"] = self.review
+        data["model_changes"]["summary"] = str(self.model_changes)
+        return data
+
+
+def unset_variables(resolved: Resolved) -> list[str]:
+    """Required variables the school's policy uses but nobody has given a value."""
+    texts = [c.body for c in resolved.clauses()] + [t.text for t in policy_texts(resolved.policy) if "/clauses/" not in t.path]
+    used = {u.name for text in texts for u in variables_in(text)}
+    specs = resolved.policy.policy.model.variables
+    return sorted(n for n, s in specs.items() if s.required and n not in resolved.values and n in used)
+
+
+def _belongs(problem: Problem, resolved: Resolved) -> bool:
+    folder = resolved.policy.policy.path.rsplit("/", 1)[0] + "/"
+    return problem.path.startswith(folder) or problem.path in {v.path for v in resolved.chain}
+
+
+def model_changes(repo: Path, resolved: Resolved) -> ModelChanges:
+    try:
+        git(repo, "rev-parse", "--git-dir")
+    except (GitError, OSError):
+        return ModelChanges(None, "not a git repository")
+    tags = adoptions(repo, chain_ids(resolved))
+    if not tags:
+        return ModelChanges(None, "no adoption tag")
+    tag = tags[-1]
+    folder = resolved.policy.policy.path.rsplit("/", 1)[0]
+    paths = [folder, *(v.path for v in resolved.chain[:-1])]  # the model and any trust layer, not the school's own file
+    commits = int(git(repo, "rev-list", "--count", f"{tag.commit}..HEAD", "--", *paths).decode().strip() or 0)
+    changed = [p for p in git(repo, "diff", "--name-only", tag.commit, "HEAD", "--", *paths).decode().splitlines() if p]
+    by_path = {c.path: cid for cid, c in resolved.policy.clauses.items()}
+    clauses = [by_path.get(p) or p.rsplit("/", 1)[-1].removesuffix(".md") for p in changed if "/clauses/" in p]
+    return ModelChanges(tag.tag, commits=commits, clauses=sorted(clauses), files=sorted(p for p in changed if "/clauses/" not in p))
+
+
+def school_status(resolved: Resolved, problems: list[Problem], repo: Path, today: date) -> Status:
+    meta = resolved.metadata
+    due = parse_policy_date(meta.review_due) if meta.review_due else None
+    return Status(
+        school=resolved.school.model.id,
+        policy=resolved.policy.id,
+        adopted=meta.adopted,
+        review_due=meta.review_due,
+        due_date=due.isoformat() if due else None,
+        overdue=overdue_by(due, today) if due else None,
+        unset_variables=unset_variables(resolved),
+        warnings=sum(p.severity == "warning" and _belongs(p, resolved) for p in problems),
+        model_changes=model_changes(repo, resolved),
+    )
+
+
+def statuses(root: Path, today: date, reader: Reader | None = None, checked: Checked | None = None) -> list[Status]:
+    """The status of every published school, in ID order."""
+    reader = reader or FolderReader(root)
+    checked = checked or check(reader)
+    problems = sorted(set(checked.problems) | set(scan(checked, reader)))
+    return [school_status(checked.schools[s], problems, root, today) for s in sorted(checked.schools)]
+
+
+def format_json(rows: list[Status], today: date) -> str:
+    return json.dumps({"today": today.isoformat(), "schools": [r.as_json() for r in rows]}, indent=2, ensure_ascii=False) + "\n"
+
+
+COLUMNS = ("school", "policy", "adopted", "review due", "review", "unset", "warnings", "model changes")
+
+
+def format_table(rows: list[Status]) -> str:
+    cells = [COLUMNS] + [
+        (r.school, r.policy, r.adopted or "—", r.review_due or "—", r.review, ", ".join(r.unset_variables) or "—", str(r.warnings), str(r.model_changes))
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def overdue_banner(resolved: Resolved, today: date) -> str | None:
+    """A Material admonition for the top of the site when the policy's review is overdue."""
+    review_due = resolved.metadata.review_due
+    due = parse_policy_date(review_due) if review_due else None
+    late = overdue_by(due, today) if due else None
+    if due is None or late is None:
+        return None
+    lead = resolved.metadata.policy_lead
+    ask = f" If in doubt, ask the {lead}." if lead else ""
+    return (
+        '!!! warning "Review overdue"\n'
+        f"    This policy was due for review by {review_due} ({due.day} {due:%B %Y}); the review is {late} overdue. "
+        f"It still applies until a reviewed version is adopted.{ask}\n"
+    )
