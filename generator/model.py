@@ -220,6 +220,8 @@ class School(Strict):
     """False for an intermediate layer, such as a trust's variant, that has no site of its own."""
     name: str | None = None
     short_name: str | None = None
+    site_url: Annotated[str, StringConstraints(pattern=r"^https://\S+/$")] | None = None
+    """The public address of this school's handbook, ending in '/'; needed for the Atom feed."""
     branding: Branding | None = None
     metadata: Metadata | None = None
     """Overrides of the policy's metadata for this school."""

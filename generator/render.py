@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from datetime import date
+from typing import Iterable, Mapping
 
 from generator.model import DoDont, Form
 from generator.text import link_xrefs, substitute, tbc_marker
@@ -49,9 +50,11 @@ def clause_label(clause: Clause, section: Section) -> str:
 
 
 class Renderer:
-    def __init__(self, resolved: Resolved, downloads: Iterable[str] = ()) -> None:
+    def __init__(self, resolved: Resolved, downloads: Iterable[str] = (), last_changed: Mapping[str, date] | None = None, banner: str | None = None) -> None:
         self.r = resolved
         self.downloads = set(downloads)
+        self.last_changed = dict(last_changed or {})
+        self.banner = banner
         self.targets = self._targets()
         self.cited_by = self._backlinks()
 
@@ -112,15 +115,22 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         pages = [Page(HOME, "Home", self.home())]
-        pages += [Page(section_page(s), s.label, self.section(s)) for s in self.r.sections]
+        pages += [Page(section_page(s), s.label, self.with_banner(self.section(s))) for s in self.r.sections]
         if self.r.forms:
             pages.append(Page(FORMS_PAGE, "Forms and downloads", self.forms_page()))
         pages.append(Page(FULL_TEXT_PAGE, "Whole policy on one page", self.full_text()))
         return pages
 
+    def with_banner(self, markdown: str) -> str:
+        """The overdue-review notice under a page's title."""
+        if not self.banner:
+            return markdown
+        title, _, rest = markdown.partition("\n")
+        return f"{title}\n\n{self.banner}\n{rest}"
+
     def home(self) -> str:
         r = self.r
-        out = [*self.cover(), "## Contents", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
+        out = [*self.with_banner("\n".join(self.cover())).split("\n"), "## Contents", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
         links = []
         if self.dos_page():
             links.append(f"- [Do's and Don'ts at a glance]({self.dos_page()})")
@@ -190,6 +200,9 @@ class Renderer:
         heading = f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title
         out = [f"{level} {heading} {{ #{clause.id} .clause }}" if heading else f'<a id="{clause.id}"></a>', ""]
         out += [self.text(clause.body), ""]
+        if clause.id in self.last_changed:
+            day = self.last_changed[clause.id]
+            out += [f'<p class="clause-changed">Last changed {day.day} {day:%B %Y}</p>', ""]
         cited = self.cited_by.get(clause.id, [])
         if cited and self.dos_page():
             links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {_short(self.plain(i.text))}]({self.dos_page()}#dd-{i.id})" for i in cited)

@@ -1,13 +1,29 @@
 """Everything one school's site needs, prepared without MkDocs: pages, nav, files, branding."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
+
+from generator.changes import (
+    CLAUSES_JSON,
+    DIFFERS_PAGE,
+    FEED_PATH,
+    WHATS_CHANGED_PAGE,
+    atom_feed,
+    changes_since_adopted,
+    clauses_json,
+    differs_from_model_page,
+    last_changed,
+    whats_changed_page,
+)
 
 from generator.edition import for_edition
 from generator.errors import Problem
 from generator.render import Renderer, Page
 from generator.sources import FolderReader
+from generator.status import overdue_banner
 from generator.text import substitute
 from generator.validate import check
 from generator.variants import Resolved
@@ -60,17 +76,34 @@ def school_css(resolved: Resolved) -> str:
     )
 
 
-def prepare(root: Path, school: str, edition: str = "staff") -> tuple[SchoolSite | None, list[Problem]]:
+def build_date() -> date:
+    """Today, or the day SOURCE_DATE_EPOCH names, so that reproducible builds stay reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date() if epoch else date.today()
+
+
+def prepare(root: Path, school: str, edition: str = "staff", history: bool = True) -> tuple[SchoolSite | None, list[Problem]]:
+    """Everything for one school's site; `history=False` (live preview) skips the git history walk."""
     checked = check(FolderReader(root), school or None)
     if not checked.ok or school not in checked.schools:
         return None, checked.problems
     resolved = for_edition(checked.schools[school], edition)
+    public = edition == "public"
+    changed = last_changed(root, school, current=checked.schools[school]) if history else {}
     downloads = build_downloads(resolved)
-    renderer = Renderer(resolved, downloads)
+    renderer = Renderer(resolved, downloads, changed, banner=overdue_banner(resolved, build_date()))
     pages = renderer.pages()
+    school_changes = changes_since_adopted(root, school, current=checked.schools[school]) if history else None
+    if school_changes is not None:
+        pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
+    pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)
     files[CSS_PATH] = school_css(resolved)
+    files[CLAUSES_JSON] = clauses_json(resolved, changed, public=public)
+    site_url = resolved.school.model.site_url
+    if school_changes is not None and site_url:
+        files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)
     return SchoolSite(resolved, renderer, pages, files), checked.problems
 
 
