@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from generator.model import DoDont, Form
+from generator.model import DoDont, Form, Metadata
 from generator.text import link_xrefs, substitute, tbc_marker
 from generator.variants import Clause, Resolved, Section
 
@@ -152,15 +152,7 @@ class Renderer:
             out += [f"*{policy.subtitle}*", ""]
         if meta.status == "draft":
             out += ['!!! warning "Draft"', "    This policy is a draft and has not yet been adopted.", ""]
-        facts = [
-            ("Based on the model of", meta.model_source),
-            ("Policy lead", meta.policy_lead),
-            ("Approving committee", meta.approving_committee),
-            ("Adopted", meta.adopted),
-            ("Review due", meta.review_due),
-            ("Version", meta.version),
-        ] + [(item.label, item.value) for item in meta.extra or []]
-        rows = [(k, v) for k, v in facts if v]
+        rows = policy_facts(meta)
         if rows:
             out += ["| About this policy | |", "|---|---|", *[f"| {k} | {self.text(v)} |" for k, v in rows], ""]
         if meta.signatories:
@@ -275,6 +267,19 @@ class Renderer:
             files = [f"[{ext.upper() if ext == 'pdf' else 'Word'}]({download_name(form_id, ext)}){{ download }}" for ext in ("pdf", "docx") if download_name(form_id, ext) in self.downloads]
             out.append(f"- {target.link(form.model.title)}" + (f" — {' · '.join(files)}" if files else ""))
         return "\n".join(out) + "\n"
+
+
+def policy_facts(meta: Metadata) -> list[tuple[str, str]]:
+    """The cover facts of a policy, in the order a cover states them, leaving out what is unknown."""
+    facts = [
+        ("Based on the model of", meta.model_source),
+        ("Policy lead", meta.policy_lead),
+        ("Approving committee", meta.approving_committee),
+        ("Adopted", meta.adopted),
+        ("Review due", meta.review_due),
+        ("Version", meta.version),
+    ] + [(item.label, item.value) for item in meta.extra or []]
+    return [(label, value) for label, value in facts if value]
 
 
 def _topic_key(topic: str) -> tuple[int, str]:

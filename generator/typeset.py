@@ -36,7 +36,7 @@ from pypdf.generic import (
 )
 
 from generator.model import DoDont, XREF
-from generator.render import TOPIC_ORDER, Renderer
+from generator.render import TOPIC_ORDER, Renderer, policy_facts
 from generator.variants import Resolved
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -464,16 +464,7 @@ def policy_anchors(resolved: Resolved, forms: Iterable[str]) -> frozenset[str]:
 
 
 def _facts(resolved: Resolved, renderer: Renderer) -> list[dict[str, str]]:
-    meta = resolved.metadata
-    facts = [
-        ("Based on the model of", meta.model_source),
-        ("Policy lead", meta.policy_lead),
-        ("Approving committee", meta.approving_committee),
-        ("Adopted", meta.adopted),
-        ("Review due", meta.review_due),
-        ("Version", meta.version),
-    ] + [(item.label, item.value) for item in meta.extra or []]
-    return [{"label": label, "value": renderer.plain(value)} for label, value in facts if value]
+    return [{"label": label, "value": renderer.plain(value)} for label, value in policy_facts(resolved.metadata)]
 
 
 def _clause_heading(number: str | None, title: str | None) -> str | None:
