@@ -115,18 +115,21 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         pages = [Page(HOME, "Home", self.home())]
-        pages += [Page(section_page(s), s.label, self.with_banner(self.section(s))) for s in self.r.sections]
+        pages += [Page(section_page(s), s.label, self.with_banner(self.section(s), short=True)) for s in self.r.sections]
         if self.r.forms:
             pages.append(Page(FORMS_PAGE, "Forms and downloads", self.forms_page()))
         pages.append(Page(FULL_TEXT_PAGE, "Whole policy on one page", self.full_text()))
         return pages
 
-    def with_banner(self, markdown: str) -> str:
-        """The overdue-review notice under a page's title."""
+    def with_banner(self, markdown: str, short: bool = False) -> str:
+        """The overdue-review notice under a page's title: in full on the home page, one line elsewhere."""
         if not self.banner:
             return markdown
+        notice = self.banner
+        if short:
+            notice = f'<p class="overdue-note" markdown>**Review overdue:** this policy was due for review by {self.r.metadata.review_due}. [More]({HOME})</p>\n'
         title, _, rest = markdown.partition("\n")
-        return f"{title}\n\n{self.banner}\n{rest}"
+        return f"{title}\n\n{notice}\n{rest}"
 
     def home(self) -> str:
         r = self.r
