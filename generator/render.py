@@ -127,13 +127,13 @@ class Renderer:
             return markdown
         notice = self.banner
         if short:
-            notice = f'<p class="overdue-note" markdown>**Review overdue:** this policy was due for review by {self.r.metadata.review_due}. [More]({HOME})</p>\n'
+            notice = f'<p class="overdue-note" data-search-exclude markdown>**Review overdue:** this policy was due for review by {self.r.metadata.review_due}. [More]({HOME})</p>\n'
         title, _, rest = markdown.partition("\n")
         return f"{title}\n\n{notice}\n{rest}"
 
     def home(self) -> str:
         r = self.r
-        out = [*self.with_banner("\n".join(self.cover())).split("\n"), "## Contents", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
+        out = [*self.with_banner("\n".join(self.cover())).split("\n"), "## Contents { data-search-exclude }", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
         links = []
         if self.dos_page():
             links.append(f"- [Do's and Don'ts at a glance]({self.dos_page()})")
@@ -144,7 +144,7 @@ class Renderer:
             links.append(f"- [The whole policy as a PDF]({POLICY_PDF}){{ download }}")
         if POSTER in self.downloads:
             links.append(f"- [Do's and Don'ts poster (PDF)]({POSTER}){{ download }}")
-        out += ["## Quick links", "", *links, ""]
+        out += ["## Quick links { data-search-exclude }", "", *links, ""]
         return "\n".join(out)
 
     def cover(self) -> list[str]:
@@ -157,7 +157,7 @@ class Renderer:
             out += ['!!! warning "Draft"', "    This policy is a draft and has not yet been adopted.", ""]
         rows = policy_facts(meta)
         if rows:
-            out += ["| About this policy | |", "|---|---|", *[f"| {k} | {self.text(v)} |" for k, v in rows], ""]
+            out += ["| About this policy | Details |", "|---|---|", *[f"| {k} | {self.text(v)} |" for k, v in rows], ""]
         if meta.signatories:
             out += ["| Signed by | Name | Date |", "|---|---|---|"]
             out += [f"| {s.role} | {s.name or ''} | {s.date or ''} |" for s in meta.signatories] + [""]
@@ -197,11 +197,11 @@ class Renderer:
         out += [self.text(clause.body), ""]
         if clause.id in self.last_changed:
             day = self.last_changed[clause.id]
-            out += [f'<p class="clause-changed">Last changed {day.day} {day:%B %Y}</p>', ""]
+            out += [f'<p class="clause-changed" data-search-exclude>Last changed {day.day} {day:%B %Y}</p>', ""]
         cited = self.cited_by.get(clause.id, [])
         if cited and self.dos_page():
             links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {_short(self.plain(i.text))}]({self.dos_page()}#dd-{i.id})" for i in cited)
-            out += [f'<p class="cited-by" markdown>In the Do\'s and Don\'ts: {links}</p>', ""]
+            out += [f'<p class="cited-by" data-search-exclude markdown>In the Do\'s and Don\'ts: {links}</p>', ""]
         return out
 
     def dos_donts(self, grouped: bool = True) -> list[str]:
@@ -248,7 +248,7 @@ class Renderer:
         if form.declaration:
             out += [self.text(form.declaration), ""]
         if form.fields:
-            out += ["| | |", "|---|---|"]
+            out += ["| Field | Entry |", "|---|---|"]
             out += [f"| {f.label} | {self.text(f.value) if f.value else _blank(f.type)} |" for f in form.fields] + [""]
         for table in form.tables:
             if table.title:

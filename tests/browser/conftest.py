@@ -11,9 +11,10 @@ import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,9 +25,6 @@ LAUNCH_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 
 @dataclass(frozen=True)
@@ -47,9 +45,6 @@ class BuiltSites:
             out.append("" if rel == "." else rel + "/")
         return out
 
-    def all_pages(self) -> list[tuple[str, str]]:
-        return [(school, page) for school in self.schools for page in self.pages(school)]
-
 
 def published_schools() -> list[str]:
     """The school IDs expected to have a site, read from policies/schools/*.yml at collection time."""
@@ -65,7 +60,8 @@ def published_schools() -> list[str]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test that takes a `school` argument runs once per published school."""
-    if "school" in metafunc.fixturenames:
+    explicit = any("school" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
+    if "school" in metafunc.fixturenames and not explicit:
         metafunc.parametrize("school", published_schools())
 
 
@@ -105,6 +101,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
@@ -124,11 +123,72 @@ def context(browser, sites):
     ctx.close()
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+
+
+@dataclass
+class Visit:
+    """One page as loaded in the browser: the requests it made outside the server, its axe violations."""
+    school: str
+    path: str
+    url: str
+    status: int
+    outside: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+
+
+def _axe_script() -> str:
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core, bundled offline
+
+    return AXE_SCRIPT
+
+
 @pytest.fixture(scope="session")
-def shared_page(context):
-    """A page reused by the tests that only navigate and read."""
+def visits(sites, context):
+    """`visits(school)`: every page of a school, each loaded once and checked for privacy and with axe.
+
+    The privacy and accessibility tests share these visits so each page is loaded only once.
+    """
+    local = urlsplit(sites.base).netloc
+    cache: dict[str, list[Visit]] = {}
     page = context.new_page()
-    yield page
+    page.add_init_script(script=_axe_script())
+    current: dict[str, Visit] = {}
+
+    def handle(route):
+        if urlsplit(route.request.url).netloc != local:
+            # A late request (after the next navigation began) is put down to the page that was showing.
+            current["visit"].outside.append(route.request.url)
+            route.abort()
+        else:
+            route.fallback()
+
+    page.route("**/*", handle)
+
+    def run(school: str) -> list[Visit]:
+        if school not in cache:
+            out = []
+            for i, path in enumerate(sites.pages(school)):
+                visit = Visit(school, path, sites.url(school, path), 0)
+                current["visit"] = visit
+                response = page.goto(visit.url, wait_until="load")
+                visit.status = response.status if response else 0
+                if i == 0:
+                    # The home page is given time for late requests (search index, scripts loaded on demand).
+                    page.wait_for_load_state("networkidle")
+                result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+                visit.violations = [
+                    {"id": v["id"], "impact": v["impact"], "help": v["help"],
+                     "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]],
+                     "summary": v["nodes"][0].get("failureSummary", "") if v["nodes"] else ""}
+                    for v in result["violations"]
+                ]
+                out.append(visit)
+            cache[school] = out
+        return cache[school]
+
+    yield run
     page.close()
 
 
@@ -137,4 +197,84 @@ def page(context):
     """A fresh page for tests that type, resize or otherwise change state."""
     page = context.new_page()
     yield page
+    page.close()
+
+
+# Material's search runs in a Web Worker: each query is posted to it (type 2) and answered (type 3).
+# Counting both lets a test wait until the results on screen are those of the whole query typed,
+# not of a prefix, without sleeping.
+SEARCH_PROBE = """
+(() => {
+  const probe = window.__searchProbe = {sent: 0, received: 0, last: null};
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", event => {
+        if (event.data && event.data.type === 3) probe.received++;
+      });
+    }
+    postMessage(message, ...rest) {
+      if (message && message.type === 2) { probe.sent++; probe.last = message.data; }
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();
+"""
+
+# The result links a user sees, in order: for each page in the results, its own link and the
+# sections shown under it; sections folded into "N more on this page" are not counted.
+VISIBLE_RESULTS = """
+() => [...document.querySelectorAll(".md-search-result__list > .md-search-result__item")]
+  .flatMap(item => [...item.querySelectorAll(":scope > a.md-search-result__link")])
+  .map(a => ({href: a.href, title: (a.querySelector("h1, h2") || a).textContent.trim().replace(/\\s+/g, " ")}))
+"""
+
+
+class Search:
+    """Material's search driven by the keyboard, on one reused page."""
+
+    def __init__(self, page, sites: BuiltSites) -> None:
+        self.page = page
+        self.sites = sites
+
+    def open(self, school: str) -> None:
+        """Be on the school's home page with the search open and empty."""
+        home = self.sites.url(school)
+        if self.page.url.split("#")[0].split("?")[0] != home:
+            self.page.goto(home)
+        else:
+            self.page.keyboard.press("Escape")
+        self.page.keyboard.press("/")
+        box = self.page.locator(".md-search__input")
+        sync_expect()(box).to_be_focused()
+        box.press("Control+a")
+        box.press("Backspace")
+
+    def type(self, query: str) -> list[dict]:
+        """Type the query as a user does and return the result links shown, best first."""
+        self.page.locator(".md-search__input").press_sequentially(query, delay=20)
+        return self.results(query)
+
+    def results(self, query: str) -> list[dict]:
+        """Wait until the results shown are the answer to `query`, then list their links."""
+        self.page.wait_for_function(
+            "q => { const p = window.__searchProbe; return p && p.last === q && p.received >= p.sent; }",
+            arg=query, polling=20)
+        # The answer is rendered on the next frames; results appear as .md-search-result__item.
+        self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        return self.page.evaluate(VISIBLE_RESULTS)
+
+
+def sync_expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+@pytest.fixture(scope="session")
+def search(context, sites):
+    page = context.new_page()
+    page.add_init_script(script=SEARCH_PROBE)
+    yield Search(page, sites)
     page.close()

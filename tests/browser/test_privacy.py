@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 FORBIDDEN_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "unpkg.com", "cdn.jsdelivr.net")
-FORBIDDEN = re.compile(r"[^\s\"'`()]*(?:" + "|".join(re.escape(h) for h in FORBIDDEN_HOSTS) + r")[^\s\"'`()]*")
+FORBIDDEN = re.compile(r"(?:https?:)?(?://)?(?:" + "|".join(re.escape(h) for h in FORBIDDEN_HOSTS) + r")[^\s\"'`()<>]*")
 
 # Material's JavaScript bundle names two unpkg.com URLs that it only fetches as fallbacks:
 # a ResizeObserver polyfill (every supported browser has ResizeObserver) and Mermaid (only on a
@@ -18,33 +17,13 @@ MATERIAL_DORMANT_FALLBACKS = {
 }
 
 
-def test_every_page_makes_only_local_requests(school, sites, context):
-    """Load every page of a school; any request to another host is aborted and reported."""
-    local = urlsplit(sites.base).netloc
-    outside: list[str] = []
-    current = {"url": ""}
-
-    def handle(route):
-        if urlsplit(route.request.url).netloc != local:
-            outside.append(f"{current['url']} -> {route.request.url}")
-            route.abort()
-        else:
-            route.fallback()
-
-    page = context.new_page()
-    try:
-        page.route("**/*", handle)
-        pages = sites.pages(school)
-        assert pages, f"no pages found for {school}"
-        for i, path in enumerate(pages):
-            current["url"] = url = sites.url(school, path)
-            response = page.goto(url, wait_until="load")
-            assert response is not None and response.ok, f"{url}: HTTP {response.status if response else 'no response'}"
-            if i == 0:
-                # The home page is given time for late requests (search index, scripts loaded on demand).
-                page.wait_for_load_state("networkidle")
-    finally:
-        page.close()
+def test_every_page_makes_only_local_requests(school, sites, visits):
+    """Every page of a school is loaded; any request to another host is aborted and reported."""
+    pages = visits(school)
+    assert pages, f"no pages found for {school}"
+    not_ok = [f"{v.url}: HTTP {v.status}" for v in pages if not (200 <= v.status < 300 or v.status == 304)]
+    assert not not_ok, "pages that did not load:\n" + "\n".join(not_ok)
+    outside = [f"{v.url} -> {url}" for v in pages for url in v.outside]
     assert not outside, f"{len(outside)} third-party request(s) from {school}:\n" + "\n".join(outside)
 
 
