@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.validate import Checked
+from generator.variants import Resolved
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 CACHE_FILE = ".build-cache.json"
@@ -50,14 +52,20 @@ class Outcome:
 
 
 def _warm_up() -> None:
-    """Pay imports and theme loading once per worker, not once per school."""
+    """Pay imports once per worker, not once per school. The theme's compiled templates are
+    also kept per process (generator.plugin), so only a worker's first school compiles them."""
     import material  # noqa: F401
     from mkdocs.commands import build  # noqa: F401
+
+    import generator.downloads  # noqa: F401  Typst, python-docx, pypdf
+    import generator.plugin  # noqa: F401
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
 
 
-def build_one(root: Path, school: str, out: Path, strict: bool, edition: str) -> Outcome:
+def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, resolved: Resolved | None = None) -> Outcome:
+    """Build one school into `out`; `resolved`, when given, is its already-checked policy, which
+    spares the worker loading and checking the whole project again for every school."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -67,6 +75,7 @@ def build_one(root: Path, school: str, out: Path, strict: bool, edition: str) ->
     plugin = config.plugins["policy-site"]
     plugin.config.school = school
     plugin.config.edition = edition
+    plugin.resolved = resolved
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
@@ -82,20 +91,76 @@ def _files_digest(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def input_hash(opts: Options, checked: Checked, school: str) -> str:
-    """Everything a school's site is made from: its sources, the shared pages, the code, the options."""
-    resolved = checked.schools[school]
+def _folder_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def _git_history(root: Path) -> tuple[dict[str, int], list[str], str]:
+    """For `policies/`: each path's newest commit (as an index into the commits, newest first),
+    the commits, and the adoption tags. A site's 'last changed' dates and 'What's changed' page
+    are made from these, so committing or tagging changes the site without changing a file."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+    try:
+        log = git("log", "--relative", "--format=%x01%H", "--name-only", "--", "policies")
+        tags = git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/adopted/")
+    except (OSError, subprocess.CalledProcessError):
+        return {}, [], ""
+    newest: dict[str, int] = {}
+    commits: list[str] = []
+    for record in filter(None, log.split("\x01")):
+        sha, *paths = record.strip("\n").split("\n")
+        for path in filter(None, paths):
+            newest.setdefault(path, len(commits))
+        commits.append(sha)
+    return newest, commits, tags
+
+
+def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[str, str]:
+    """Everything each school's site is made from: its sources and their git history, the shared
+    pages, the code, the options, and whether its review is overdue (a banner that depends on the date).
+
+    What schools share (their policy's folder, docs/, overrides/, the code) is read and hashed once.
+    """
+    from generator.site import build_date
+    from generator.status import overdue_banner
+
     root = opts.root
-    files = [root / "mkdocs.yml", *(root / v.path for v in resolved.chain)]
-    files += [p for p in (root / "policies" / resolved.policy.policy.path.split("/")[1]).rglob("*") if p.is_file()]
-    for folder in INPUT_DIRS:
-        files += [p for p in (root / folder).rglob("*") if p.is_file()]
+    shared = hashlib.sha256()
+    shared.update(_files_digest([root / "mkdocs.yml", *(p for folder in INPUT_DIRS for p in _folder_files(root / folder))], root).encode())
     code = [p for p in CODE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".typ"}]
-    digest = hashlib.sha256()
-    digest.update(_files_digest(files, root).encode())
-    digest.update(_files_digest(code, CODE_DIR).encode())
-    digest.update(json.dumps([opts.strict, opts.edition, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
-    return digest.hexdigest()
+    shared.update(_files_digest(code, CODE_DIR).encode())
+    env = [os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "OFFLINE")]
+    shared.update(json.dumps([opts.strict, opts.edition, *env]).encode())
+    newest, commits, tags = _git_history(root)
+    tagged: dict[str, list[str]] = {}
+    for line in tags.splitlines():  # refs/tags/adopted/<school, variant or policy ID>/<date> <object>
+        tagged.setdefault(line.split("/")[3] if line.count("/") >= 4 else "", []).append(line)
+    folders: dict[str, tuple[str, int]] = {}
+    today = build_date()
+    hashes = {}
+    for school in schools:
+        resolved = checked.schools[school]
+        folder = resolved.policy.policy.path.split("/")[1]
+        if folder not in folders:
+            prefix = f"policies/{folder}/"
+            touched = min((i for path, i in newest.items() if path.startswith(prefix)), default=len(commits))
+            folders[folder] = (_files_digest(_folder_files(root / "policies" / folder), root), touched)
+        files, touched = folders[folder]
+        chain = [v.path for v in resolved.chain]
+        touched = min([touched, *(newest.get(path, len(commits)) for path in chain)])
+        digest = shared.copy()
+        digest.update(files.encode())
+        digest.update(_files_digest([root / path for path in chain], root).encode())
+        adopted = [line for i in [*(v.model.id for v in resolved.chain), resolved.policy.id, ""] for line in tagged.get(i, [])]
+        digest.update(json.dumps([commits[touched] if touched < len(commits) else None, adopted, overdue_banner(resolved, today)]).encode())
+        hashes[school] = digest.hexdigest()
+    return hashes
+
+
+def input_hash(opts: Options, checked: Checked, school: str) -> str:
+    return input_hashes(opts, checked, [school])[school]
 
 
 def shard(schools: list[str], spec: str | None) -> list[str]:
@@ -123,11 +188,11 @@ def build(
     """Build `schools`; with `full_site`, the site holds exactly these schools and an index."""
     opts.site_dir.parent.mkdir(parents=True, exist_ok=True)
     cache = _load_cache(opts.site_dir)
-    hashes = {s: input_hash(opts, checked, s) for s in schools}
+    hashes = input_hashes(opts, checked, schools)
     fresh = [s for s in schools if opts.force or cache.get(s) != hashes[s] or not (opts.site_dir / s / "index.html").is_file()]
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=opts.site_dir.parent))
     try:
-        outcomes = _run(opts, fresh, staging, progress, total=len(schools))
+        outcomes = _run(opts, checked, fresh, staging, progress, total=len(schools))
         failed = [o for o in outcomes if o.error]
         if failed:
             raise BuildFailed("; ".join(f"{o.school}: {o.error}" for o in failed))
@@ -143,9 +208,9 @@ def build(
     return outcomes
 
 
-def _run(opts: Options, schools: list[str], staging: Path, progress, total: int) -> list[Outcome]:
+def _run(opts: Options, checked: Checked, schools: list[str], staging: Path, progress, total: int) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    args = [(opts.root, s, staging / s, opts.strict, opts.edition) for s in schools]
+    args = [(opts.root, s, staging / s, opts.strict, opts.edition, checked.schools.get(s)) for s in schools]
     if opts.jobs <= 1 or len(schools) <= 1:
         _warm_up()
         for a in args:

@@ -1,0 +1,448 @@
+"""Benchmark of `policy-site`: build time against the number of schools, the generator's overhead
+over plain MkDocs, edit-to-reload latency in `serve`, page weight and site size, peak memory.
+
+    python benchmarks/run.py --out benchmarks/out/results.json          # N = 1, 10, 50, 200
+    python benchmarks/run.py --sizes 1,10 --out benchmarks/out/quick.json  # a quick run
+
+Not part of the tests. Everything runs in a temporary folder: a synthetic authority per size
+(benchmarks/authority.py) and a copy of this project for `serve --school parklands`; nothing
+in the project is modified. Every command is timed as a subprocess, as an editor would run it.
+The machine's load average is recorded with each measurement: on a shared machine, compare
+medians and look at the load before trusting a difference.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import yaml  # noqa: E402
+
+from authority import ROOT, SITE_FILES, make_authority  # noqa: E402
+
+BIN = Path(sys.executable).parent
+POLICY_SITE = str(BIN / "policy-site")
+MKDOCS = str(BIN / "mkdocs")
+GZIP_LEVEL = 6  # a typical web server's setting
+BINARY = {".pdf", ".docx", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".gz", ".zip", ".woff", ".woff2"}
+TIMED = r"""
+import json, resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+done = subprocess.run(cmd, capture_output=True, text=True)
+wall = time.perf_counter() - start
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+json.dump({"wall": wall, "cpu": use.ru_utime + use.ru_stime, "max_rss_kb": use.ru_maxrss, "rc": done.returncode,
+           "stdout": done.stdout[-20000:], "stderr": done.stderr[-20000:]}, open(out, "w"))
+"""
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run `cmd` in a fresh process tree: wall and CPU seconds, and the largest process's peak RSS."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    try:
+        subprocess.run([sys.executable, "-c", TIMED, out, *cmd], check=True, env=env)
+        result = json.loads(Path(out).read_text())
+    finally:
+        os.unlink(out)
+    if result["rc"] != 0:
+        raise SystemExit(f"failed ({result['rc']}): {' '.join(cmd)}\n{result['stderr']}")
+    return result
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3) if values else float("nan")
+
+
+def school_seconds(stderr: str) -> list[float]:
+    return [float(s) for s in re.findall(r"^built \S+ \(([0-9.]+) s\)", stderr, re.M)]
+
+
+# (a) and (e): builds against N -------------------------------------------------------------
+
+def bench_builds(work: Path, sizes: list[int], jobs: list[int], repeat: int) -> list[dict]:
+    rows = []
+    for n in sizes:
+        root = make_authority(work / f"authority-{n}", n)
+        runs_wanted = repeat if n <= 10 else 1
+        for j in jobs:
+            site = root / f"site-j{j}"
+            runs = []
+            for _ in range(runs_wanted):
+                before = load()
+                r = timed([POLICY_SITE, "--root", str(root), "build", "--force", "--jobs", str(j), "--site-dir", str(site)])
+                runs.append({"wall_s": round(r["wall"], 3), "cpu_s": round(r["cpu"], 3), "max_rss_mb": round(r["max_rss_kb"] / 1024, 1),
+                             "school_s": school_seconds(r["stderr"]), "load_before": before, "load_after": load()})
+            again = timed([POLICY_SITE, "--root", str(root), "build", "--jobs", str(j), "--site-dir", str(site)])
+            walls = [run["wall_s"] for run in runs]
+            row = {
+                "schools": n, "jobs": j, "runs": runs,
+                "total_s": median(walls),
+                "per_school_s": round(median(walls) / n, 3),
+                "school_build_median_s": median([s for run in runs for s in run["school_s"]]),
+                "cpu_s": median([run["cpu_s"] for run in runs]),
+                "cpu_per_school_s": round(median([run["cpu_s"] for run in runs]) / n, 3),
+                "max_rss_mb": max(run["max_rss_mb"] for run in runs),
+                "unchanged_rebuild_s": round(again["wall"], 3),
+                "load": [runs[0]["load_before"], runs[-1]["load_after"]],
+            }
+            rows.append(row)
+            print(f"  build N={n:<4} jobs={j}: {row['total_s']:8.2f} s total, {row['per_school_s']:.3f} s/school, "
+                  f"peak RSS {row['max_rss_mb']:.0f} MB, unchanged rebuild {row['unchanged_rebuild_s']:.2f} s (load {row['load']})", flush=True)
+    return rows
+
+
+# (b): overhead over a plain MkDocs build of the same pages -----------------------------------
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node):
+    values = loader.construct_sequence(node)
+    return values[-1] if values else None
+
+
+def plain_project(root: Path, school: str, out: Path) -> Path:
+    """The school's pages pre-written as Markdown in docs/, its documents as static files, and
+    mkdocs.yml without the policy-site plugin: what MkDocs alone would have to build."""
+    from generator.site import prepare
+
+    site, problems = prepare(root, school)
+    if site is None:
+        raise SystemExit(f"cannot prepare {school}: {problems}")
+    shutil.copytree(root / "docs", out / "docs")
+    for shared in (out / "docs").rglob("*.md"):
+        shared.write_text(site.fill(shared.read_text(encoding="utf-8")), encoding="utf-8")
+    for path, content in site.files.items():
+        target = out / "docs" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    if (root / "overrides").is_dir():
+        shutil.copytree(root / "overrides", out / "overrides")
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", _env_tag)
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
+    config["plugins"] = [p for p in config.get("plugins", []) if not (p == "policy-site" or isinstance(p, dict) and "policy-site" in p)]
+    config["site_name"] = site.site_name
+    config["nav"] = site.nav
+    config["extra_css"] = [*config.get("extra_css", []), site.css_path]
+    if site.logo:
+        config["theme"]["logo"] = config["theme"]["favicon"] = site.logo
+    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def bench_overhead(work: Path, repeat: int) -> dict:
+    root = make_authority(work / "overhead", 1)
+    plain = plain_project(root, "school-001", work / "overhead-plain")
+    full, bare = [], []
+    loads = [load()]
+    for _ in range(repeat):  # interleaved, so that a change in load hits both alike
+        full.append(timed([POLICY_SITE, "--root", str(root), "build", "--school", "school-001", "--force", "--jobs", "1",
+                           "--site-dir", str(work / "overhead-site")])["wall"])
+        bare.append(timed([MKDOCS, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(work / "overhead-plain-site")],
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})["wall"])
+    loads.append(load())
+    pages = len(list((work / "overhead-plain-site").rglob("*.html")))
+    result = {"school": "school-001", "pages": pages, "policy_site_build_s": median(full), "plain_mkdocs_build_s": median(bare),
+              "ratio": round(median(full) / median(bare), 2), "runs": {"policy_site": [round(x, 3) for x in full], "mkdocs": [round(x, 3) for x in bare]},
+              "load": loads}
+    print(f"  overhead: policy-site {result['policy_site_build_s']:.2f} s / plain mkdocs {result['plain_mkdocs_build_s']:.2f} s"
+          f" = {result['ratio']:.2f}x ({pages} HTML files; load {loads})", flush=True)
+    return result
+
+
+# (c): edit-to-reload latency in serve -----------------------------------------------------------
+
+def copy_project(dest: Path) -> Path:
+    """This project's sources and site set-up, committed to a new git repository."""
+    dest.mkdir(parents=True)
+    for name in (*SITE_FILES, "policies"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
+    run = lambda *a: subprocess.run(["git", "-C", str(dest), *a], check=True, capture_output=True)  # noqa: E731
+    run("init", "-q")
+    run("add", "-A")
+    run("-c", "user.name=Benchmark", "-c", "user.email=benchmark@example.invalid", "commit", "-q", "-m", "copy")
+    return dest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 30) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+        return None
+
+
+def _edit_target(root: Path, school: str) -> tuple[Path, str]:
+    """A clause in the middle of the school's policy, and the page that shows it."""
+    from generator.sources import FolderReader
+    from generator.validate import check
+
+    resolved = check(FolderReader(root), school).schools[school]
+    sections = [s for s in resolved.sections if s.clauses]
+    section = sections[len(sections) // 2]
+    overlaid = {cid for variant in resolved.chain for cid in variant.model.replace}
+    clause = next(c for c in section.clauses if c.id in resolved.policy.clauses and c.id not in overlaid)
+    return root / resolved.policy.clauses[clause.id].path, f"{section.id}/"
+
+
+def bench_serve(root: Path, school: str, edits: int, log_dir: Path) -> dict:
+    clause, page = _edit_target(root, school)
+    original = clause.read_text(encoding="utf-8")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = open(log_dir / f"serve-{school}.log", "w")
+    start = time.perf_counter()
+    proc = subprocess.Popen([POLICY_SITE, "--root", str(root), "serve", "--school", school, "--dev-addr", f"127.0.0.1:{port}"],
+                            stdout=log, stderr=subprocess.STDOUT)
+    latencies, documents, loads = [], [], []
+    try:
+        while _get(base + page, timeout=5) is None:
+            if proc.poll() is not None or time.perf_counter() - start > 300:
+                raise SystemExit(f"serve did not start; see {log.name}")
+            time.sleep(0.1)
+        startup = time.perf_counter() - start
+        time.sleep(3)  # the first build's background work, if any
+        for k in range(edits):
+            marker = f"Benchmarkmarker{k}x{secrets.token_hex(4)}"
+            before_pdf = _get(base + "downloads/policy.pdf")
+            loads.append(load())
+            clause.write_text(original.rstrip("\n") + f" {marker}\n", encoding="utf-8")
+            t0 = time.perf_counter()
+            while marker.encode() not in (_get(base + page) or b""):
+                if time.perf_counter() - t0 > 60:
+                    raise SystemExit(f"edit {k} never appeared; see {log.name}")
+                time.sleep(0.01)
+            latencies.append(round(time.perf_counter() - t0, 3))
+            while (_get(base + "downloads/policy.pdf") or before_pdf) == before_pdf and time.perf_counter() - t0 < 30:
+                time.sleep(0.02)
+            documents.append(round(time.perf_counter() - t0, 3))
+            time.sleep(1.5)
+    finally:
+        clause.write_text(original, encoding="utf-8")
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C: the server removes its temporary folders
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    result = {"school": school, "page": page, "startup_s": round(startup, 2), "edit_to_page_s": latencies, "median_s": median(latencies),
+              "max_s": max(latencies), "edit_to_new_policy_pdf_s": documents, "load": loads}
+    print(f"  serve {school}: edit → page median {result['median_s']:.2f} s (max {result['max_s']:.2f} s), "
+          f"→ new policy.pdf median {median(documents):.2f} s; startup {result['startup_s']:.1f} s (load {loads})", flush=True)
+    return result
+
+
+# (d): page weight and site size ------------------------------------------------------------------
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "link" and a.get("href") and any(r in (a.get("rel") or "").split() for r in ("stylesheet", "icon", "modulepreload", "preload")):
+            self.refs.append(a["href"])
+        elif tag in ("script", "img") and a.get("src"):
+            self.refs.append(a["src"])
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def _local(page: Path, ref: str, site: Path) -> Path | None:
+    if re.match(r"^[a-z]+:|^//|^#", ref):
+        return None
+    ref = ref.split("#")[0].split("?")[0]
+    target = (page.parent / ref).resolve()
+    return target if target.is_relative_to(site.resolve()) else None
+
+
+def site_weight(site: Path) -> dict:
+    """Every page's first load (HTML + the CSS, JS and images it references), the search index,
+    and the site's size with and without its PDFs and Word files, raw and gzipped."""
+    pages, missing = [], set()
+    for html in sorted(site.rglob("*.html")):
+        parser = _Refs()
+        raw = html.read_bytes()
+        parser.feed(raw.decode("utf-8", errors="replace"))
+        total, total_gz = len(raw), _gz(raw)
+        for ref in dict.fromkeys(parser.refs):
+            target = _local(html, ref, site)
+            if target is None:
+                continue
+            if not target.is_file():
+                missing.add(target.relative_to(site.resolve()).as_posix())
+                continue
+            data = target.read_bytes()
+            total += len(data)
+            total_gz += len(data) if target.suffix in BINARY else _gz(data)
+        pages.append({"page": html.relative_to(site).as_posix(), "html": len(raw), "html_gz": _gz(raw), "first_load": total, "first_load_gz": total_gz})
+    largest = max(pages, key=lambda p: p["first_load_gz"])
+    index = site / "search" / "search_index.json"
+
+    def size(include_documents: bool) -> tuple[int, int]:
+        raw = gz = 0
+        for path in site.rglob("*"):
+            if not path.is_file() or (not include_documents and path.suffix in {".pdf", ".docx"}):
+                continue
+            data = path.read_bytes()
+            raw += len(data)
+            gz += len(data) if path.suffix in BINARY else _gz(data)
+        return raw, gz
+
+    without, with_docs = size(False), size(True)
+    return {
+        "pages": len(pages),
+        "largest_first_load": largest,
+        "pages_over_150kb_gz": [p["page"] for p in pages if p["first_load_gz"] > 150 * 1024],
+        "search_index": {"raw": index.stat().st_size, "gz": _gz(index.read_bytes())} if index.is_file() else None,
+        "site_without_documents": {"raw": without[0], "gz": without[1]},
+        "site_with_documents": {"raw": with_docs[0], "gz": with_docs[1]},
+        "missing_local_references": sorted(missing),
+    }
+
+
+def whole_set(site_root: Path) -> dict:
+    raw = sum(p.stat().st_size for p in site_root.rglob("*") if p.is_file())
+    docs = sum(p.stat().st_size for p in site_root.rglob("*") if p.is_file() and p.suffix in {".pdf", ".docx"})
+    return {"raw": raw, "raw_without_documents": raw - docs}
+
+
+def kb(n: int) -> str:
+    return f"{n / 1024:,.0f} KB"
+
+
+def report_weight(name: str, w: dict) -> None:
+    big = w["largest_first_load"]
+    print(f"  weight {name}: largest first load {big['page']} {kb(big['first_load'])} raw / {kb(big['first_load_gz'])} gzip "
+          f"(HTML {kb(big['html_gz'])} gzip); search index {kb(w['search_index']['raw'])} / {kb(w['search_index']['gz'])}; "
+          f"site without PDFs/Word {kb(w['site_without_documents']['raw'])} / {kb(w['site_without_documents']['gz'])}, "
+          f"with {kb(w['site_with_documents']['raw'])}; missing local references: {len(w['missing_local_references'])}", flush=True)
+
+
+# -------------------------------------------------------------------------------------------------
+
+def features() -> dict:
+    """Which speed-ups the installed generator has (they live in several modules)."""
+    import inspect
+
+    import generator
+    import generator.site as site
+    import generator.sources as sources
+
+    params = inspect.signature(site.prepare).parameters
+    return {"generator": str(Path(generator.__file__).parent), "prepare_accepts_resolved": "resolved" in params,
+            "prepare_accepts_documents": "documents" in params, "libyaml_sources": "CSafeLoader" in inspect.getsource(sources)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,10,50,200", help="numbers of schools (default 1,10,50,200)")
+    parser.add_argument("--jobs", default="1,2", help="values of --jobs (default 1,2)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for N ≤ 10 and the overhead (default 3)")
+    parser.add_argument("--edits", type=int, default=5, help="clause edits per serve measurement (default 5)")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,overhead,serve,weight")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "results.json")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    jobs = [int(x) for x in args.jobs.split(",") if x]
+    skip = set(filter(None, args.skip.split(",")))
+    work = Path(tempfile.mkdtemp(prefix="policy-site-bench-"))
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "load_at_start": list(os.getloadavg())},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "features": features(),
+    }
+    print(f"policy-site benchmark in {work} ({os.cpu_count()} CPUs, load {results['machine']['load_at_start']})", flush=True)
+    try:
+        if "builds" not in skip:
+            results["builds"] = bench_builds(work, sizes, jobs, args.repeat)
+        if "overhead" not in skip:
+            results["overhead"] = bench_overhead(work, args.repeat)
+        project = copy_project(work / "project")
+        if "serve" not in skip:
+            logs = args.out.parent
+            logs.mkdir(parents=True, exist_ok=True)
+            synthetic = work / f"authority-{sizes[0]}" if "builds" not in skip else make_authority(work / "serve-authority", sizes[0])
+            results["serve"] = [bench_serve(project, "parklands", args.edits, logs), bench_serve(synthetic, "school-001", args.edits, logs)]
+        if "weight" not in skip:
+            timed([POLICY_SITE, "--root", str(project), "build", "--force", "--site-dir", str(project / "site")])
+            weights = {"parklands": site_weight(project / "site" / "parklands")}
+            biggest = max(sizes)
+            synthetic_site = work / f"authority-{biggest}" / f"site-j{jobs[-1]}"
+            if not synthetic_site.is_dir():
+                root = make_authority(work / f"weight-{biggest}", biggest)
+                synthetic_site = root / "site"
+                timed([POLICY_SITE, "--root", str(root), "build", "--site-dir", str(synthetic_site)])
+            weights["school-001"] = site_weight(synthetic_site / "school-001")
+            for name, w in weights.items():
+                report_weight(name, w)
+            results["weight"] = {"schools": weights, "whole_set": {"real project (6 schools)": whole_set(project / "site"), f"synthetic ({biggest} schools)": whole_set(synthetic_site)}}
+            for name, total in results["weight"]["whole_set"].items():
+                print(f"  whole set, {name}: {total['raw'] / 2**20:,.1f} MB, {total['raw_without_documents'] / 2**20:,.1f} MB without PDFs/Word", flush=True)
+    finally:
+        results["machine"]["load_at_end"] = list(os.getloadavg())
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        print(f"wrote {args.out}")
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(results)
+
+
+def print_table(results: dict) -> None:
+    print("\nN schools  jobs  total s  s/school  CPU s/school  school median s  peak RSS MB  unchanged s")
+    for row in results.get("builds", []):
+        print(f"{row['schools']:>9}  {row['jobs']:>4}  {row['total_s']:>7.2f}  {row['per_school_s']:>8.3f}  {row.get('cpu_per_school_s', 0):>12.3f}  {row['school_build_median_s']:>15.3f}"
+              f"  {row['max_rss_mb']:>11.0f}  {row['unchanged_rebuild_s']:>11.2f}")
+    if "overhead" in results:
+        o = results["overhead"]
+        print(f"\noverhead: {o['ratio']:.2f}x  (policy-site {o['policy_site_build_s']:.2f} s, plain mkdocs {o['plain_mkdocs_build_s']:.2f} s)")
+    for s in results.get("serve", []):
+        print(f"serve {s['school']}: edit → page {s['median_s']:.2f} s median, {s['max_s']:.2f} s max; → new policy.pdf {median(s['edit_to_new_policy_pdf_s']):.2f} s")
+    for name, w in results.get("weight", {}).get("schools", {}).items():
+        big = w["largest_first_load"]
+        print(f"weight {name}: largest page {big['page']} {kb(big['first_load_gz'])} gzip first load; search index {kb(w['search_index']['gz'])} gzip;"
+              f" site without PDFs {kb(w['site_without_documents']['raw'])} ({kb(w['site_without_documents']['gz'])} gzip)")
+
+
+if __name__ == "__main__":
+    main()
