@@ -103,7 +103,7 @@ def model_files(seed: int = 7) -> dict[str, str]:
             if c % 4 == 2:
                 body.append("\n".join(f"- {_sentence(rng, rng.randint(6, 14))}" for _ in range(rng.randint(3, 5))))
             if c == 3:
-                body.append(f"Concerns go to {{{{ esl_name }}}}, the E-Safety Lead, or the {{{{ head_title }}}} of {{{{ school_name }}}}.")
+                body.append("Concerns go to {{ esl_name }}, the E-Safety Lead, or the {{ head_title }} of {{ school_name }}.")
             if c == 5:
                 target = sections[(s + 1) % SECTIONS][2]
                 body.append(f"See also [[{target}]] and [[appendix-forms]].")

@@ -141,7 +141,7 @@ _PREPARE_TAKES = frozenset(inspect.signature(prepare).parameters)
 
 def _prepare(root: Path, school: str, edition: str, history: bool, resolved: Resolved | None, documents: Documents | None):
     """`site.prepare`, handing it an already-checked policy and a maker of documents where it
-    accepts them (`resolved=`, `documents=`: benchmarks/patches/site-prepare-resolved-documents.patch)."""
+    accepts them (`resolved=`, `documents=`); otherwise the plain call."""
     extra: dict[str, Any] = {}
     if resolved is not None and "resolved" in _PREPARE_TAKES:
         extra["resolved"] = resolved

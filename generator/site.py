@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from generator.changes import (
     CLAUSES_JSON,
@@ -82,18 +83,33 @@ def build_date() -> date:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date() if epoch else date.today()
 
 
-def prepare(root: Path, school: str, edition: str = "staff", history: bool = True) -> tuple[SchoolSite | None, list[Problem]]:
-    """Everything for one school's site; `history=False` (live preview) skips the git history walk."""
-    checked = check(FolderReader(root), school or None)
-    if not checked.ok or school not in checked.schools:
-        return None, checked.problems
-    resolved = for_edition(checked.schools[school], edition)
+def prepare(
+    root: Path,
+    school: str,
+    edition: str = "staff",
+    history: bool = True,
+    resolved: Resolved | None = None,
+    documents: Callable[[Resolved], dict[str, bytes]] | None = None,
+) -> tuple[SchoolSite | None, list[Problem]]:
+    """Everything for one school's site; `history=False` (live preview) skips the git history walk.
+
+    `resolved`: the school's policy when the caller has already checked the sources (a build of
+    many schools), so they are not loaded and checked again. `documents`: what makes the PDFs
+    and Word files (live preview makes them in the background)."""
+    problems: list[Problem] = []
+    if resolved is None:
+        checked = check(FolderReader(root), school or None)
+        if not checked.ok or school not in checked.schools:
+            return None, checked.problems
+        resolved, problems = checked.schools[school], checked.problems
+    current = resolved
+    resolved = for_edition(current, edition)
     public = edition == "public"
-    changed = last_changed(root, school, current=checked.schools[school]) if history else {}
-    downloads = build_downloads(resolved)
+    changed = last_changed(root, school, current=current) if history else {}
+    downloads = (documents or build_downloads)(resolved)
     renderer = Renderer(resolved, downloads, changed, banner=overdue_banner(resolved, build_date()))
     pages = renderer.pages()
-    school_changes = changes_since_adopted(root, school, current=checked.schools[school]) if history else None
+    school_changes = changes_since_adopted(root, school, current=current) if history else None
     if school_changes is not None:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
     pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
@@ -104,7 +120,7 @@ def prepare(root: Path, school: str, edition: str = "staff", history: bool = Tru
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
         files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)
-    return SchoolSite(resolved, renderer, pages, files), checked.problems
+    return SchoolSite(resolved, renderer, pages, files), problems
 
 
 def build_downloads(resolved: Resolved) -> dict[str, bytes]:
