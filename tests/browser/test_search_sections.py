@@ -1,0 +1,36 @@
+"""Issue 4: search in each school's site finds each of its sections.
+
+For every section, a distinctive phrase is typed into the search box: the section's own title
+(without its number). The section's page must be among the first 5 result links shown.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from helpers import ROOT
+from generator.sources import FolderReader
+from generator.validate import check
+
+CHECKED = check(FolderReader(ROOT))
+TOP = 5
+
+
+def _phrase(title: str) -> str:
+    words = re.findall(r"[A-Za-z][A-Za-z']+", title)
+    return " ".join(words[:6])
+
+
+@pytest.mark.parametrize("school", sorted(CHECKED.schools))
+def test_each_section_is_found_by_its_title(search, school):
+    missed = []
+    for section in CHECKED.schools[school].sections:
+        query = _phrase(section.title)
+        search.open(school)
+        results = search.type(query)[:TOP]
+        pages = {urlsplit(r["href"]).path.rstrip("/").rsplit("/", 1)[-1] for r in results}
+        if section.id not in pages:
+            missed.append(f"{section.id} ({query!r}): {[r['title'] for r in results]}")
+    assert not missed, f"{school}: {len(missed)} section(s) not in the first {TOP} results:\n" + "\n".join(missed)
