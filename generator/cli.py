@@ -35,12 +35,26 @@ def _checked(root: Path, strict: bool, school: str | None = None) -> Checked:
     return checked
 
 
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding policies/schools/ (as git finds .git)."""
+    for folder in (start, *start.parents):
+        if (folder / "policies" / "schools").is_dir():
+            return folder
+    return None
+
+
 @click.group()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help=ROOT_HELP)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, help=ROOT_HELP + " Default: the nearest such folder at or above the current one.")
 @click.pass_context
-def main(ctx: click.Context, root: Path) -> None:
+def main(ctx: click.Context, root: Path | None) -> None:
     """Static policy handbooks for schools."""
-    ctx.obj = root.resolve()
+    if root is not None:
+        ctx.obj = root.resolve()
+        return
+    found = find_root(Path.cwd().resolve())
+    if found is None:
+        raise click.ClickException("no policy-site project here or in any folder above (looking for policies/schools/); run the command inside the project or pass --root")
+    ctx.obj = found
 
 
 @main.command("check")

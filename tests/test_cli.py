@@ -89,3 +89,17 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
     assert after == before
     assert not list(root.glob(".building-*"))
+
+
+def test_commands_find_the_project_from_a_subfolder(tmp_path):
+    root = project(tmp_path)
+    inside = policy_site("check", cwd=root / "policies" / "model" / "clauses")
+    assert inside.returncode == 0, inside.stderr
+    assert "ok: 1 policies" in inside.stdout
+
+
+def test_outside_any_project_says_where_to_run(tmp_path):
+    result = policy_site("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no policy-site project here or in any folder above" in result.stderr
+    assert "Traceback" not in result.stderr
