@@ -1,7 +1,8 @@
 """Browser tests: every school site is built once, served locally and opened in one Chromium.
 
 The suite needs Debian's chromium (/usr/bin/chromium, or $CHROMIUM) and the `test` extras
-(playwright, axe-playwright-python). It is skipped, not failed, when either is missing.
+(playwright, axe-playwright-python); `./run test` installs both. Without them the tests fail with
+the command to run: a browser test that skips itself would pass without testing anything.
 """
 from __future__ import annotations
 
@@ -101,9 +102,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        pytest.fail("playwright is not installed: run the tests with ./run test (or pip install -e '.[test]')")
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(f"no chromium at {CHROMIUM}: run the tests with ./run test (or apt-get install chromium)")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
