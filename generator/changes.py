@@ -38,6 +38,7 @@ from generator.diff import (
     is_minor,
     redline_tokens,
 )
+from generator.edition import for_edition
 from generator.load import Located, Project
 from generator.model import School
 from generator.render import Renderer, section_page
@@ -123,11 +124,15 @@ def _depth(repo: Path, commit: str) -> int:
 
 
 class History:
-    """One school resolved at any commit, cached; reads only its policy's folder and the schools."""
+    """One school resolved at any commit, cached; reads only its policy's folder and the schools.
+
+    Each version is filtered for the edition of `current` (see `generator.edition`), so a public
+    history never holds, nor compares, anything staff-only."""
 
     def __init__(self, repo: Path, school: str, current: Resolved | None = None) -> None:
         self.repo, self.school = repo, school
         self.current = current if current is not None else check(FolderReader(repo), school).schools.get(school)
+        self.edition = self.current.edition if self.current else "staff"
         folder = self.current.policy.policy.path.rsplit("/", 1)[0] if self.current else "policies"
         self.only = (folder, "policies/schools")
         self.blobs: dict[str, bytes] = {}
@@ -144,7 +149,8 @@ class History:
             except GitError:
                 self.cache[rev] = None
             else:
-                self.cache[rev] = check(reader, self.school).schools.get(self.school)
+                resolved = check(reader, self.school).schools.get(self.school)
+                self.cache[rev] = for_edition(resolved, self.edition) if resolved else None
         return self.cache[rev]
 
 
@@ -243,14 +249,6 @@ def _link(resolved: Resolved, public: bool = False) -> Link:
     return link
 
 
-def _visible(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
-    if not public:
-        return parts
-    hidden = {c.id for c in resolved.clauses() if c.staff_only}
-    kept = [Block(b.title, tuple(e for e in b.entries if e.clause not in hidden and e.ident not in hidden)) for b in parts]
-    return [b for b in kept if b.entries]
-
-
 def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
     """Variables by their description rather than their name; staff-only ones hidden in public."""
     specs = resolved.policy.policy.model.variables
@@ -269,7 +267,7 @@ def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Bloc
 
 def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
     renderer = Renderer(resolved)
-    parts = _readable(_visible(blocks(diff, renderer.plain), resolved, public), resolved, public)
+    parts = _readable(blocks(diff, renderer.plain), resolved, public)
     if not parts:
         return ["No changes to the policy's text.", ""]
     return markdown_blocks(parts, _link(resolved, public), "site", level)
@@ -441,7 +439,7 @@ def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
         _sub(entry, "id", f"{page}#{anchor}")
         _sub(entry, "updated", _stamp(step.adoption.day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page}#{anchor}")
-        body = "\n".join(html_blocks(_readable(_visible(blocks(step.diff, renderer.plain), resolved, True), resolved, True), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
+        body = "\n".join(html_blocks(_readable(blocks(step.diff, renderer.plain), resolved, resolved.edition == "public"), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
         _sub(entry, "content", body or "<p>No changes to the policy's text.</p>", type="html")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
