@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from factories import POLICY, project
+from generator.changes import differs_from_model_page
 from generator.edition import for_edition
 from generator.sources import FolderReader
 from generator.validate import check
@@ -176,6 +177,11 @@ def test_staff_edition_shows_every_staff_only_item(sites):
     history = {"kestrelxsub2", "kestrelxsub3", "kestrelxreplace2", "kestrelxappend3", "kestrelxplain2", "kestrelxinserted1",
                "kestrelxitem2", "kestrelxformintro3", "kestrelxgonetitle"}
     assert current | history <= staff, sorted((current | history) - staff)
+    by_file: dict[str, str] = {}  # the scanner reads inside PDFs and Word files
+    for name, text in _every_text(sites["staff"]):
+        by_file[name] = by_file.get(name, "") + text
+    assert "Kestrelxplain4" in by_file["downloads/policy.pdf"] and "Kestrelxformintro4" in by_file["downloads/kestrelx-form.pdf"]
+    assert "Kestrelxfield4" in by_file["downloads/log.docx:word/document.xml"]
 
 
 def test_staff_history_reports_staff_only_changes(sites):
@@ -238,3 +244,33 @@ def test_public_data_holds_nothing_staff_only(tmp_path):
     assert MARKER.findall(own_references.sub("", repr(public))) == []
     staff = _resolved(project(tmp_path, version(4)), "staff")
     assert len(set(MARKER.findall(own_references.sub("", repr(staff))))) > 20
+
+
+def test_offline_public_edition_has_no_staff_only_string(root):
+    out = root / "site-offline-public"
+    result = policy_site("--root", str(root), "build", "--offline", "--school", "alpha", "--edition", "public", "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    assert _leaks(out) == {} and any(name.endswith(".zip:alpha/index.html") for name, _ in _every_text(out))
+
+
+def test_clauses_under_a_staff_only_clause_are_left_out_with_it(tmp_path):
+    files = version(4)
+    files["policies/model/clauses/rules-parent.md"] = _clause("rules-parent", "Phones", "Personal phones:")
+    public = _resolved(project(tmp_path, files), "public")
+    ids = [c.id for c in public.clauses() if c.section == "rules"]
+    assert ids == ["rules-lead", "rules-after", "rules-last"]
+    assert [c.number for c in public.clauses() if c.section == "rules" and c.number] == ["2.1", "2.2"]
+    assert [i.id for i in public.dos_donts.model.items] == []
+    assert "rules-child-1" not in public.policy.clauses and "rules-child-1" not in public.policy.policy.model.model_dump_json()
+
+
+def test_public_clause_inserted_after_a_staff_only_one(tmp_path):
+    files = version(4)
+    files[ALPHA] += "  - after: kestrelx-plain\n    clause: {id: alpha-own, title: Our own, text: A public clause of our own.}\n"
+    root = project(tmp_path, files)
+    public = _resolved(root, "public")
+    assert [(c.id, c.number) for c in public.clauses() if c.section == "rules"][-3:] == [("rules-after", "2.2"), ("alpha-own", "2.3"), ("rules-last", "2.4")]
+    page = differs_from_model_page(public, public=True)
+    assert "- [2.3 Our own](rules.md#alpha-own): a clause of our own, after 2.2 After" in page
+    assert not MARKER.search(page)
+    assert "Kestrelxreplace4" in differs_from_model_page(_resolved(root, "staff"))
