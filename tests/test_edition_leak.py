@@ -36,8 +36,8 @@ PUBLIC_NUMBERS = ["2.1", "2.1.1", "2.1.2", "2.2", "2.3"]
 
 def _policy(v: int) -> str:
     rules = ["      - rules-lead", "      - rules-parent:", "          - rules-child-1", "          - kestrelx-sub", "          - rules-child-2",
-             "      - kestrelx-replaced", "      - kestrelx-appended", "      - kestrelx-omitted", "      - rules-after"]
-    rules += ["      - kestrelx-plain"] if v > 1 else ["      - kestrelx-gone"]
+             "      - kestrelx-replaced", "      - kestrelx-appended", "      - kestrelx-omitted"]
+    rules += ["      - rules-after", "      - kestrelx-plain"] if v > 1 else ["      - kestrelx-gone", "      - rules-after"]
     rules += ["      - rules-last"]
     variables = (
         "variables:\n"
@@ -202,6 +202,13 @@ def test_public_edition_keeps_the_public_text(sites):
         assert public in text
     page = (sites["public"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
     assert "version <del>2.</del><ins>3.</ins>" in page
+
+
+def test_public_history_shows_no_renumbering_caused_by_staff_only_clauses(sites):
+    staff = (sites["staff"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
+    public = (sites["public"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
+    assert "renumbered 2.5 → 2.4" in staff
+    assert "renumbered" not in public.lower()
 
 
 def _numbers(site: Path, section: str) -> list[str]:
