@@ -310,7 +310,7 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     renderer = Renderer(resolved)
     policy = resolved.policy.policy.model
     source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
-    layers = [(v, _layer_blocks(v, model, resolved, renderer, public)) for v in resolved.chain]
+    layers = [(v, _layer_blocks(v, model, resolved, renderer)) for v in resolved.chain]
     layers = [(v, parts) for v, parts in layers if parts]
     uses = f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}"
     out = ["# How our policy differs from the model", ""]
@@ -322,16 +322,12 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
         if len(resolved.chain) > 1:
             out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
         out += markdown_blocks(parts, _link(resolved, public), "site", 3 if len(resolved.chain) > 1 else 2)
-    out += _values_table(resolved, public)
+    out += _values_table(resolved)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer, public: bool) -> list[Block]:
+def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
     school = variant.model
-    staff = {c.id for c in resolved.clauses() if c.staff_only} | {c.id for c in model.clauses() if c.staff_only}
-
-    def shown(cid: str) -> bool:
-        return not (public and cid in staff)
 
     def label(cid: str) -> str:
         clause = resolved.clause(cid) or model.clause(cid)
@@ -343,20 +339,18 @@ def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved,
         located = resolved.policy.clauses.get(cid)
         return renderer.plain(located.doc.body) if located else ""
 
-    omitted = tuple(Entry(label(c), "left out; the model says: " + _short(model_text(c)), None, c) for c in school.omit if shown(c))
-    replaced = tuple(Entry(label(c), "wording replaced (model text struck through)", c, c, tuple(redline_tokens(model_text(c), renderer.plain(t)))) for c, t in school.replace.items() if shown(c))
-    appended = tuple(Entry(label(c), "text added after the model's", c, c, (("+", renderer.plain(t)),)) for c, t in school.append.items() if shown(c))
-    inserted = tuple(Entry(label(i.clause.id), f"a clause of our own, after {label(i.after)}", i.clause.id, i.clause.id) for i in school.insert if shown(i.clause.id) and not (public and i.clause.staff_only))
+    omitted = tuple(Entry(label(c), "left out; the model says: " + _short(model_text(c)), None, c) for c in school.omit)
+    replaced = tuple(Entry(label(c), "wording replaced (model text struck through)", c, c, tuple(redline_tokens(model_text(c), renderer.plain(t)))) for c, t in school.replace.items())
+    appended = tuple(Entry(label(c), "text added after the model's", c, c, (("+", renderer.plain(t)),)) for c, t in school.append.items())
+    inserted = tuple(Entry(label(i.clause.id), f"a clause of our own, after {label(i.after)}", i.clause.id, i.clause.id) for i in school.insert)
     parts = [Block("Clauses left out", omitted), Block("Wording replaced", replaced), Block("Text added", appended), Block("Clauses added", inserted)]
     return [b for b in parts if b.entries]
 
 
-def _values_table(resolved: Resolved, public: bool) -> list[str]:
+def _values_table(resolved: Resolved) -> list[str]:
     specs = resolved.policy.policy.model.variables
     rows = []
     for name, spec in specs.items():
-        if public and spec.staff_only:
-            continue
         if name in resolved.values:
             set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
             value = resolved.values[name] + ("" if set_by else " (the model's default)")
@@ -380,16 +374,14 @@ def _short(text: str, limit: int = 120) -> str:
 # --- open data ----------------------------------------------------------------------------
 
 
-def clauses_json(resolved: Resolved, last_changed: dict[str, date], public: bool = False) -> str:
+def clauses_json(resolved: Resolved, last_changed: dict[str, date]) -> str:
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
     last substantive change and the Do's & Don'ts items citing it."""
     renderer = Renderer(resolved)
-    items = [i for i in renderer.items() if not (public and i.staff_only)]
+    items = renderer.items()
     clauses = []
     for section in resolved.sections:
         for clause in section.clauses:
-            if public and clause.staff_only:
-                continue
             changed = last_changed.get(clause.id)
             clauses.append({
                 "id": clause.id,

@@ -115,7 +115,7 @@ def prepare(
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)
     files[CSS_PATH] = school_css(resolved)
-    files[CLAUSES_JSON] = clauses_json(resolved, changed, public=public)
+    files[CLAUSES_JSON] = clauses_json(resolved, changed)
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
         files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)

@@ -222,6 +222,8 @@ def test_public_clause_numbers_have_no_gaps(sites):
     page = (sites["public"] / "rules" / "index.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[2-6][^>]*>(\d+(?:\.\d+)+) ", page)
     assert headings == PUBLIC_NUMBERS
+    assert "2.3 Last" in _pdf_text((sites["public"] / "downloads" / "policy.pdf").read_bytes())
+    assert "2.7 Last" in _pdf_text((sites["staff"] / "downloads" / "policy.pdf").read_bytes())
 
 
 def _resolved(root: Path, edition: str):
