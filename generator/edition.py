@@ -127,7 +127,7 @@ def _policy(loaded: LoadedPolicy, forms: dict[str, Located[Form]], dos_donts: Lo
     clauses = {cid: Located(c.model, _bare(c.doc)) for cid, c in loaded.clauses.items() if cid in shown or (cid not in listed and cid not in staff)}
     variables = {name: spec for name, spec in model.variables.items() if not spec.staff_only}
     policy = Located(model.model_copy(update={"sections": sections, "variables": variables}), _bare(loaded.policy.doc))
-    return LoadedPolicy(policy, clauses, dos_donts, {fid: f for fid, f in forms.items() if fid in loaded.forms})
+    return LoadedPolicy(policy, clauses, dos_donts, dict(forms))
 
 
 def _prune(entries: list[ClauseEntry], staff: set[str]) -> list[ClauseEntry]:
