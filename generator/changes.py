@@ -38,6 +38,7 @@ from generator.diff import (
     is_minor,
     redline_tokens,
 )
+from generator.edition import for_edition
 from generator.load import Located, Project
 from generator.model import School
 from generator.render import Renderer, section_page
@@ -123,11 +124,15 @@ def _depth(repo: Path, commit: str) -> int:
 
 
 class History:
-    """One school resolved at any commit, cached; reads only its policy's folder and the schools."""
+    """One school resolved at any commit, cached; reads only its policy's folder and the schools.
+
+    Each version is filtered for the edition of `current` (see `generator.edition`), so a public
+    history never holds, nor compares, anything staff-only."""
 
     def __init__(self, repo: Path, school: str, current: Resolved | None = None) -> None:
         self.repo, self.school = repo, school
         self.current = current if current is not None else check(FolderReader(repo), school).schools.get(school)
+        self.edition = self.current.edition if self.current else "staff"
         folder = self.current.policy.policy.path.rsplit("/", 1)[0] if self.current else "policies"
         self.only = (folder, "policies/schools")
         self.blobs: dict[str, bytes] = {}
@@ -144,7 +149,8 @@ class History:
             except GitError:
                 self.cache[rev] = None
             else:
-                self.cache[rev] = check(reader, self.school).schools.get(self.school)
+                resolved = check(reader, self.school).schools.get(self.school)
+                self.cache[rev] = for_edition(resolved, self.edition) if resolved else None
         return self.cache[rev]
 
 
@@ -243,14 +249,6 @@ def _link(resolved: Resolved, public: bool = False) -> Link:
     return link
 
 
-def _visible(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
-    if not public:
-        return parts
-    hidden = {c.id for c in resolved.clauses() if c.staff_only}
-    kept = [Block(b.title, tuple(e for e in b.entries if e.clause not in hidden and e.ident not in hidden)) for b in parts]
-    return [b for b in kept if b.entries]
-
-
 def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
     """Variables by their description rather than their name; staff-only ones hidden in public."""
     specs = resolved.policy.policy.model.variables
@@ -269,7 +267,7 @@ def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Bloc
 
 def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
     renderer = Renderer(resolved)
-    parts = _readable(_visible(blocks(diff, renderer.plain), resolved, public), resolved, public)
+    parts = _readable(blocks(diff, renderer.plain), resolved, public)
     if not parts:
         return ["No changes to the policy's text.", ""]
     return markdown_blocks(parts, _link(resolved, public), "site", level)
@@ -312,7 +310,7 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     renderer = Renderer(resolved)
     policy = resolved.policy.policy.model
     source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
-    layers = [(v, _layer_blocks(v, model, resolved, renderer, public)) for v in resolved.chain]
+    layers = [(v, _layer_blocks(v, model, resolved, renderer)) for v in resolved.chain]
     layers = [(v, parts) for v, parts in layers if parts]
     uses = f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}"
     out = ["# How our policy differs from the model", ""]
@@ -324,16 +322,12 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
         if len(resolved.chain) > 1:
             out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
         out += markdown_blocks(parts, _link(resolved, public), "site", 3 if len(resolved.chain) > 1 else 2)
-    out += _values_table(resolved, public)
+    out += _values_table(resolved)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer, public: bool) -> list[Block]:
+def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
     school = variant.model
-    staff = {c.id for c in resolved.clauses() if c.staff_only} | {c.id for c in model.clauses() if c.staff_only}
-
-    def shown(cid: str) -> bool:
-        return not (public and cid in staff)
 
     def label(cid: str) -> str:
         clause = resolved.clause(cid) or model.clause(cid)
@@ -345,20 +339,18 @@ def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved,
         located = resolved.policy.clauses.get(cid)
         return renderer.plain(located.doc.body) if located else ""
 
-    omitted = tuple(Entry(label(c), "left out; the model says: " + _short(model_text(c)), None, c) for c in school.omit if shown(c))
-    replaced = tuple(Entry(label(c), "wording replaced (model text struck through)", c, c, tuple(redline_tokens(model_text(c), renderer.plain(t)))) for c, t in school.replace.items() if shown(c))
-    appended = tuple(Entry(label(c), "text added after the model's", c, c, (("+", renderer.plain(t)),)) for c, t in school.append.items() if shown(c))
-    inserted = tuple(Entry(label(i.clause.id), f"a clause of our own, after {label(i.after)}", i.clause.id, i.clause.id) for i in school.insert if shown(i.clause.id) and not (public and i.clause.staff_only))
+    omitted = tuple(Entry(label(c), "left out; the model says: " + _short(model_text(c)), None, c) for c in school.omit)
+    replaced = tuple(Entry(label(c), "wording replaced (model text struck through)", c, c, tuple(redline_tokens(model_text(c), renderer.plain(t)))) for c, t in school.replace.items())
+    appended = tuple(Entry(label(c), "text added after the model's", c, c, (("+", renderer.plain(t)),)) for c, t in school.append.items())
+    inserted = tuple(Entry(label(i.clause.id), f"a clause of our own, after {label(i.after)}", i.clause.id, i.clause.id) for i in school.insert)
     parts = [Block("Clauses left out", omitted), Block("Wording replaced", replaced), Block("Text added", appended), Block("Clauses added", inserted)]
     return [b for b in parts if b.entries]
 
 
-def _values_table(resolved: Resolved, public: bool) -> list[str]:
+def _values_table(resolved: Resolved) -> list[str]:
     specs = resolved.policy.policy.model.variables
     rows = []
     for name, spec in specs.items():
-        if public and spec.staff_only:
-            continue
         if name in resolved.values:
             set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
             value = resolved.values[name] + ("" if set_by else " (the model's default)")
@@ -382,16 +374,14 @@ def _short(text: str, limit: int = 120) -> str:
 # --- open data ----------------------------------------------------------------------------
 
 
-def clauses_json(resolved: Resolved, last_changed: dict[str, date], public: bool = False) -> str:
+def clauses_json(resolved: Resolved, last_changed: dict[str, date]) -> str:
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
     last substantive change and the Do's & Don'ts items citing it."""
     renderer = Renderer(resolved)
-    items = [i for i in renderer.items() if not (public and i.staff_only)]
+    items = renderer.items()
     clauses = []
     for section in resolved.sections:
         for clause in section.clauses:
-            if public and clause.staff_only:
-                continue
             changed = last_changed.get(clause.id)
             clauses.append({
                 "id": clause.id,
@@ -441,7 +431,7 @@ def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
         _sub(entry, "id", f"{page}#{anchor}")
         _sub(entry, "updated", _stamp(step.adoption.day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page}#{anchor}")
-        body = "\n".join(html_blocks(_readable(_visible(blocks(step.diff, renderer.plain), resolved, True), resolved, True), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
+        body = "\n".join(html_blocks(_readable(blocks(step.diff, renderer.plain), resolved, resolved.edition == "public"), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
         _sub(entry, "content", body or "<p>No changes to the policy's text.</p>", type="html")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

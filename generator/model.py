@@ -86,6 +86,9 @@ class Metadata(Strict):
     )
 
 
+Numbering = Literal["continuous", "source"]
+"""How the public edition numbers clauses when staff-only ones are left out."""
+
 ClauseEntry = TypeAliasType("ClauseEntry", Union[Id, dict[Id, list["ClauseEntry"]]])
 
 
@@ -114,6 +117,9 @@ class Policy(Strict):
     metadata: Metadata = Metadata()
     variables: dict[VarName, Variable] = {}
     sections: list[Section]
+    public_numbering: Numbering = "continuous"
+    """'continuous' numbers the public edition's clauses without gaps (4.2, 4.3, 4.4), so it does
+    not show how many staff-only clauses there are; 'source' keeps the staff edition's numbers."""
 
 
 class ClauseMeta(Strict):
@@ -232,6 +238,8 @@ class School(Strict):
     append: dict[Id, str] = {}
     """Clause ID → text added after the clause's own."""
     insert: list[Insert] = []
+    public_numbering: Numbering | None = None
+    """Overrides the policy's `public_numbering` for this school (and the variants adopting it)."""
 
 
 def clause_ids(entries: list[ClauseEntry]) -> list[str]:

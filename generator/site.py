@@ -102,21 +102,20 @@ def prepare(
         if not checked.ok or school not in checked.schools:
             return None, checked.problems
         resolved, problems = checked.schools[school], checked.problems
-    current = resolved
-    resolved = for_edition(current, edition)
+    resolved = for_edition(resolved, edition)  # the one filter: nothing below sees staff-only data in a public build
     public = edition == "public"
-    changed = last_changed(root, school, current=current) if history else {}
+    changed = last_changed(root, school, current=resolved) if history else {}
     downloads = (documents or build_downloads)(resolved)
     renderer = Renderer(resolved, downloads, changed, banner=overdue_banner(resolved, build_date()))
     pages = renderer.pages()
-    school_changes = changes_since_adopted(root, school, current=current) if history else None
+    school_changes = changes_since_adopted(root, school, current=resolved) if history else None
     if school_changes is not None:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
     pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)
     files[CSS_PATH] = school_css(resolved)
-    files[CLAUSES_JSON] = clauses_json(resolved, changed, public=public)
+    files[CLAUSES_JSON] = clauses_json(resolved, changed)
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
         files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)
