@@ -196,12 +196,12 @@ def build(
         raise BuildFailed(f"nothing to publish: {where}")
     site = opts.site_dir
     publish.refuse_unsafe(site, opts.root)
+    publish.refuse_foreign(site)
     publish.refuse_unwritable(site)
     site.parent.mkdir(parents=True, exist_ok=True)
     with publish.lock(site):
         publish.recover(site)
         publish.clean_stale(site)
-        publish.refuse_foreign(site)
         return _build_locked(opts, checked, schools, full_site, progress)
 
 

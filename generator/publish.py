@@ -42,11 +42,13 @@ def refuse_unsafe(site: Path, root: Path) -> None:
     site, root = site.resolve(), root.resolve()
     sources = {root / name: f"the project's {name}/" for name in SOURCES}
     sources[CODE_DIR] = "the generator's code"
-    never = {**sources, root: "the project folder", _home(): "the home folder", Path(site.anchor): "the root folder"}
+    never = {root: "the project folder", _home(): "the home folder", Path(site.anchor): "the root folder", **sources}
     for folder, label in never.items():
-        if site == folder or folder.is_relative_to(site):
-            verb = "is" if site == folder else "contains"
-            raise PublishError(f"{site} {verb} {label} ({folder}), which a build would replace; choose an empty or new folder, e.g. {root / 'site'}")
+        if site == folder:
+            raise PublishError(f"{site} is {label}, which a build would replace; choose an empty or new folder, e.g. {root / 'site'}")
+    for folder, label in never.items():
+        if folder.is_relative_to(site):
+            raise PublishError(f"{site} contains {label} ({folder}), which a build would replace; choose an empty or new folder, e.g. {root / 'site'}")
     for folder, label in sources.items():
         if site.is_relative_to(folder):
             raise PublishError(f"{site} is inside {label} ({folder}); choose an empty or new folder outside it, e.g. {root / 'site'}")
