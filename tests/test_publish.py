@@ -229,3 +229,20 @@ def test_serve_stopped_with_sigterm_leaves_no_temporary_folder(root, tmp_path):
             server.kill()
     assert any(name.startswith("policy-site-documents-") for name in made), server.stderr.read()
     assert list(temp.iterdir()) == []
+
+
+def test_where_folders_cannot_be_exchanged_two_renames_swap_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    site = _fake_site(tmp_path / "site", "previous\n")
+    staged = _fake_site(publish.staging(site), "new\n")
+    expected = _listing(staged)
+    publish.publish([publish.Swap.of(staged, site)], site)
+    assert _listing(site) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_site_moved_aside_by_an_older_build_is_put_back(tmp_path):
+    old = _fake_site(tmp_path / ".old-site", "previous\n")
+    expected = _listing(old)
+    publish.clean_stale(tmp_path / "site")
+    assert _listing(tmp_path / "site") == expected and not old.exists()
