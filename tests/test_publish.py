@@ -246,3 +246,19 @@ def test_a_site_moved_aside_by_an_older_build_is_put_back(tmp_path):
     expected = _listing(old)
     publish.clean_stale(tmp_path / "site")
     assert _listing(tmp_path / "site") == expected and not old.exists()
+
+
+def test_a_site_an_older_build_made_is_still_rebuilt_and_opened_up(root):
+    site = root / "site"
+    assert _build(root).returncode == 0
+    (site / publish.MARKER).unlink()  # as builds before markers left it: the cache file only, mode 0700
+    site.chmod(0o700)
+    old = os.umask(0o022)
+    try:
+        result = _build(root, "--school", "alpha", "--force")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    assert "1 built, 0 unchanged" in result.stdout
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755 and (site / publish.MARKER).is_file()
+    assert (site / "beta" / "index.html").is_file(), "the other school is left in place"
