@@ -1,7 +1,7 @@
 """Build school sites with MkDocs: in parallel, skipping unchanged schools, swapped into place.
 
 Every school is built into a staging folder; only when all have succeeded does the staging
-folder replace the site, so a failed build leaves the previous site untouched.
+folder replace the site (generator.publish), so a failed build leaves the previous site untouched.
 """
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from generator import publish
+from generator.offline import zip_site
 from generator.validate import Checked
 from generator.variants import Resolved
 
@@ -41,6 +42,8 @@ class Options:
     edition: str = "staff"
     jobs: int = 1
     force: bool = False
+    zips: bool = False
+    """The offline edition: a zip of each school beside its folder."""
 
 
 @dataclass(frozen=True)
@@ -185,12 +188,28 @@ def build(
     full_site: bool = True,
     progress: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
-    """Build `schools`; with `full_site`, the site holds exactly these schools and an index."""
-    opts.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    """Build `schools`; with `full_site`, the site holds exactly these schools and an index.
+
+    Raises `PublishError` before anything is written if the site folder may not be replaced."""
+    if not checked.schools:
+        where = "policies/schools/ holds no school" if checked.project.policies else "policies/ holds no policy"
+        raise BuildFailed(f"nothing to publish: {where}")
+    site = opts.site_dir
+    publish.refuse_unsafe(site, opts.root)
+    publish.refuse_foreign(site)
+    publish.refuse_unwritable(site)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with publish.lock(site):
+        publish.recover(site)
+        publish.clean_stale(site)
+        return _build_locked(opts, checked, schools, full_site, progress)
+
+
+def _build_locked(opts: Options, checked: Checked, schools: list[str], full_site: bool, progress) -> list[Outcome]:
     cache = _load_cache(opts.site_dir)
     hashes = input_hashes(opts, checked, schools)
     fresh = [s for s in schools if opts.force or cache.get(s) != hashes[s] or not (opts.site_dir / s / "index.html").is_file()]
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=opts.site_dir.parent))
+    staging = publish.staging(opts.site_dir)
     try:
         outcomes = _run(opts, checked, fresh, staging, progress, total=len(schools))
         failed = [o for o in outcomes if o.error]
@@ -201,8 +220,10 @@ def build(
             outcomes.append(Outcome(school, 0.0, cached=True))
             if progress:
                 progress(outcomes[-1], len(outcomes), len(schools))
-        _commit(opts, checked, staging, fresh, kept, full_site)
-        _save_cache(opts.site_dir, {**({} if full_site else cache), **hashes})
+        if full_site:
+            _commit_site(opts, checked, staging, kept, hashes)
+        else:
+            _commit_schools(opts, staging, fresh, {**cache, **hashes})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return outcomes
@@ -226,30 +247,34 @@ def _run(opts: Options, checked: Checked, schools: list[str], staging: Path, pro
     return outcomes
 
 
-def _commit(opts: Options, checked: Checked, staging: Path, fresh: list[str], kept: list[str], full_site: bool) -> None:
-    if not full_site:
-        for school in fresh:
-            _swap(staging / school, opts.site_dir / school)
-        return
+def _commit_site(opts: Options, checked: Checked, staging: Path, kept: list[str], hashes: dict[str, str]) -> None:
+    """Complete the staging folder (unchanged schools, index, zips, cache, marker), then swap it in whole."""
     for school in kept:
-        (opts.site_dir / school).rename(staging / school)
+        publish.link_tree(opts.site_dir / school, staging / school)
     (staging / "index.html").write_text(index_html(checked), encoding="utf-8")
-    _swap(staging, opts.site_dir)
-    staging.mkdir()  # recreated so the caller's cleanup has something to remove
+    if opts.zips:
+        for school in hashes:
+            zip_site(staging / school, staging / f"{school}-offline.zip")
+    _save_cache(staging, hashes)
+    publish.mark(staging)
+    publish.publish([publish.Swap.of(staging, opts.site_dir)], opts.site_dir)
+
+
+def _commit_schools(opts: Options, staging: Path, fresh: list[str], cache: dict[str, str]) -> None:
+    """Swap in each rebuilt school (and its zip); the rest of the site stays as it is."""
+    site = opts.site_dir
+    zips = [zip_site(staging / school, staging / f"{school}-offline.zip") for school in fresh] if opts.zips else []
+    publish.adopt(site)
+    publish.publish([publish.Swap.of(staging / school, site / school) for school in fresh], site)
+    for archive in zips:
+        os.replace(archive, site / archive.name)
+    _save_cache(site, cache)
 
 
 def _save_cache(site_dir: Path, hashes: dict[str, str]) -> None:
-    (site_dir / CACHE_FILE).write_text(json.dumps(hashes, indent=1, sort_keys=True), encoding="utf-8")
-
-
-def _swap(new: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.with_name(f".old-{target.name}")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    temp = site_dir / f"{CACHE_FILE}.tmp"
+    temp.write_text(json.dumps(hashes, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(temp, site_dir / CACHE_FILE)
 
 
 def index_html(checked: Checked) -> str:

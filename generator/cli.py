@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -98,26 +99,26 @@ def _check_shard(ctx: click.Context, param: click.Parameter, value: str | None) 
 def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_dir: Path | None, jobs: int, force: bool, shard: str | None, offline: bool) -> None:
     """Build school sites into site/<school-id>/ and site/index.html."""
     from generator import build as b
+    from generator.publish import PublishError
 
     checked = _checked(root, strict, school)
     if offline:
         os.environ["OFFLINE"] = "true"
     default_dir = root / ("site-offline" if offline else "site")
-    opts = b.Options(root=root, site_dir=(site_dir or default_dir).resolve(), strict=strict, edition=edition, jobs=jobs, force=force)
+    opts = b.Options(root=root, site_dir=(site_dir or default_dir).resolve(), strict=strict, edition=edition, jobs=jobs, force=force, zips=offline)
     schools = [school] if school else b.shard(sorted(checked.schools), shard)
     try:
         outcomes = b.build(opts, checked, schools, full_site=school is None, progress=b.progress_printer())
     except b.BuildFailed as exc:
         click.echo(f"build failed: {exc}; the previous site is untouched", err=True)
         raise SystemExit(1)
+    except PublishError as exc:
+        click.echo(f"build refused: {exc}", err=True)
+        raise SystemExit(1)
     built = sum(not o.cached for o in outcomes)
     click.echo(f"{built} built, {len(outcomes) - built} unchanged, in {opts.site_dir}")
-    if offline:
-        from generator.offline import zip_site
-
-        for outcome in outcomes:
-            archive = zip_site(opts.site_dir / outcome.school, opts.site_dir / f"{outcome.school}-offline.zip")
-            click.echo(f"offline edition: {archive}")
+    for outcome in outcomes if offline else []:
+        click.echo(f"offline edition: {opts.site_dir / f'{outcome.school}-offline.zip'}")
 
 
 @main.command("serve")
@@ -132,6 +133,7 @@ def serve_cmd(root: Path, school: str, dev_addr: str) -> None:
     os.environ["POLICY_SITE_SCHOOL"] = school
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C, so serve cleans up its temporary folders
     serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, watch=[str(root / "policies"), str(root / "overrides")])
 
 

@@ -14,6 +14,7 @@ import inspect
 import logging
 import os
 import pickle
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
@@ -382,9 +383,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         if self.documents is not None:
             self.documents.stop()
             if self.documents.signal_dir:
-                for path in Path(self.documents.signal_dir).glob("*"):
-                    path.unlink()
-                os.rmdir(self.documents.signal_dir)
+                shutil.rmtree(self.documents.signal_dir, ignore_errors=True)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.site.fill(markdown) if not page.file.generated_by else markdown
