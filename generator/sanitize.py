@@ -44,18 +44,18 @@ FORCED = {"input": {"type": "checkbox", "disabled": "disabled"}}
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math", "textarea", "select", "frame", "frameset", "noembed", "xmp"})
 # Python-Markdown's tables extension aligns columns with a style attribute; nothing else may style.
 STYLE_PROPERTIES = frozenset({"text-align"})
-_BLANKS = re.compile(r"[\x00-\x20\x7f]+")
+BLANKS = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def is_local(url: str) -> bool:
     """`url` points inside the site: relative, with no scheme and no host."""
-    parts = urlsplit(_BLANKS.sub("", url))
+    parts = urlsplit(BLANKS.sub("", url))
     return not parts.scheme and not parts.netloc and not url.strip().startswith(("/", "\\"))
 
 
 def scheme_allowed(url: str) -> bool:
     """A link a reader may follow: one of URL_SCHEMES or relative, judged as a browser reads it."""
-    compact = _BLANKS.sub("", html.unescape(url))
+    compact = BLANKS.sub("", html.unescape(url))
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", compact)
     return scheme is None or scheme.group(1).lower() in URL_SCHEMES
 
@@ -63,7 +63,7 @@ def scheme_allowed(url: str) -> bool:
 def _attribute(tag: str, name: str, value: str) -> str | None:
     if name in SUBRESOURCE_ATTRIBUTES and not is_local(value):
         return None
-    if name == "href" and _BLANKS.sub("", value).replace("\\", "/").startswith("//"):
+    if name == "href" and BLANKS.sub("", value).replace("\\", "/").startswith("//"):
         return None  # protocol-relative: another host, whatever the page's scheme
     if name in ("id", "for") and value.startswith("__"):
         return None  # Material's own controls (__drawer, __search) must not be shadowed
@@ -121,7 +121,7 @@ _SVG_URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"]*)", re.I)
 
 
 def _svg_value_problem(name: str, value: str) -> str | None:
-    compact = _BLANKS.sub("", value)
+    compact = BLANKS.sub("", value)
     if name in ("href", "xlink:href") and not compact.startswith("#"):
         return f"{name}=\"{value}\" (only #references inside the image are allowed)"
     if any(not target.startswith("#") for target in _SVG_URL.findall(compact)) or "@import" in compact.lower() or "expression(" in compact.lower():
