@@ -1,11 +1,12 @@
 """A resolved policy → the Markdown pages of one school's handbook. Knows nothing of MkDocs."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from generator.model import DoDont, Form, Metadata
+from generator.model import VARIABLE, XREF, DoDont, Form, Metadata
 from generator.sanitize import escape_markdown, escape_text
 from generator.text import link_xrefs, substitute, tbc_marker
 from generator.variants import Clause, Resolved, Section
@@ -15,6 +16,7 @@ FORMS_PAGE = "forms.md"
 FULL_TEXT_PAGE = "full-text.md"
 POSTER = "downloads/dos-donts-poster.pdf"
 POLICY_PDF = "downloads/policy.pdf"
+_PLACEHOLDER = re.compile(f"{VARIABLE.pattern}|{XREF.pattern}")
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
 
 
@@ -287,8 +289,12 @@ def policy_facts(meta: Metadata) -> list[tuple[str, str]]:
 
 
 def _cell(value: str) -> str:
-    """A fact as a table cell: shown literally, though its variables and references still work."""
-    return escape_text(value).replace("|", "\\|")
+    """A fact as a table cell: shown literally, though its {{ variables }} and [[references]] still work."""
+    out, last = [], 0
+    for m in _PLACEHOLDER.finditer(value):
+        out += [escape_markdown(value[last : m.start()]), m.group()]
+        last = m.end()
+    return "".join([*out, escape_markdown(value[last:])])
 
 
 def _topic_key(topic: str) -> tuple[int, str]:

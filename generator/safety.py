@@ -52,15 +52,20 @@ def _other_host(url: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
+def _shown(value: str) -> str:
+    """A value on one line, its control characters (a tab, a newline) written as escapes."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], value)
+
+
 def _url_problem(name: str, value: str) -> str | None:
     if not scheme_allowed(value):
-        return SCRIPT_URL.format(value)
+        return SCRIPT_URL.format(_shown(value))
     if name in SUBRESOURCE_ATTRIBUTES and _other_host(value):
-        return OUTSIDE_FILE.format(value)
+        return OUTSIDE_FILE.format(_shown(value))
     if _bad_link(value.strip()):
-        return f"link to '{value}' leaves the project; expected an https:// address, a #anchor or a [[clause-id]] reference"
+        return f"link to '{_shown(value)}' leaves the project; expected an https:// address, a #anchor or a [[clause-id]] reference"
     if name in SUBRESOURCE_ATTRIBUTES and not is_local(value):
-        return OUTSIDE_FILE.format(value)
+        return OUTSIDE_FILE.format(_shown(value))
     return None
 
 
