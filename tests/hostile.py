@@ -137,7 +137,7 @@ def hostile_files() -> dict[str, str]:
     school.update({"name": text["school-name"], "short_name": text["short-name"], "variables": {"lead_name": text["variable-value"]}})
     files["policies/schools/alpha.yml"] = yaml.safe_dump(school, sort_keys=False, allow_unicode=True)
     files.pop("policies/schools/beta.yml")
-    files["docs/hostile.md"] = "# Hostile bodies\n\n" + "\n\n".join(f"## {b.name}\n\n{b.markdown}\n" for b in BODIES)
+    files["docs/hostile.md"] = f"# Hostile &lt;img src=x onerror={RUN}&gt; bodies {ONERROR}\n\n" + "\n\n".join(f"## {b.name}\n\n{b.markdown}\n" for b in BODIES)
     return files
 
 
