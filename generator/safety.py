@@ -11,15 +11,13 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 from typing import Iterable, Protocol
-from urllib.parse import urlsplit
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from generator.errors import Problem
-from generator.sanitize import ATTRIBUTES, BLANKS, GLOBAL_ATTRIBUTES, SUBRESOURCE_ATTRIBUTES, TAGS, is_local, scheme_allowed
+from generator.sanitize import ATTRIBUTES, GLOBAL_ATTRIBUTES, SUBRESOURCE_ATTRIBUTES, TAGS, is_local, other_host, scheme_allowed
 
 URL_ATTRIBUTES = SUBRESOURCE_ATTRIBUTES | {"href", "action", "formaction", "cite", "longdesc", "ping"}
-KNOWN_ATTRIBUTES = GLOBAL_ATTRIBUTES.union(*ATTRIBUTES.values())
 INLINE_LINK = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?((?:[^\s()>]|\([^\s()]*\))*)")
 REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.M)
 IMAGE_REFERENCE = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
@@ -47,11 +45,6 @@ def _bad_link(target: str) -> bool:
     return target.startswith("/") or ".." in target.split("/") or "://" in target or target.startswith("file:")
 
 
-def _other_host(url: str) -> bool:
-    parts = urlsplit(BLANKS.sub("", url).replace("\\", "/"))
-    return bool(parts.scheme or parts.netloc)
-
-
 def _shown(value: str) -> str:
     """A value on one line, its control characters (a tab, a newline) written as escapes."""
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], value)
@@ -60,7 +53,7 @@ def _shown(value: str) -> str:
 def _url_problem(name: str, value: str) -> str | None:
     if not scheme_allowed(value):
         return SCRIPT_URL.format(_shown(value))
-    if name in SUBRESOURCE_ATTRIBUTES and _other_host(value):
+    if name in SUBRESOURCE_ATTRIBUTES and other_host(value):
         return OUTSIDE_FILE.format(_shown(value))
     if _bad_link(value.strip()):
         return f"link to '{_shown(value)}' leaves the project; expected an https:// address, a #anchor or a [[clause-id]] reference"

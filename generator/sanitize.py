@@ -47,10 +47,15 @@ STYLE_PROPERTIES = frozenset({"text-align"})
 BLANKS = re.compile(r"[\x00-\x20\x7f]+")
 
 
+def other_host(url: str) -> bool:
+    """`url` names a scheme or a host (browsers read a backslash as a slash)."""
+    parts = urlsplit(BLANKS.sub("", url).replace("\\", "/"))
+    return bool(parts.scheme or parts.netloc)
+
+
 def is_local(url: str) -> bool:
     """`url` points inside the site: relative, with no scheme and no host."""
-    parts = urlsplit(BLANKS.sub("", url))
-    return not parts.scheme and not parts.netloc and not url.strip().startswith(("/", "\\"))
+    return not other_host(url) and not BLANKS.sub("", url).startswith(("/", "\\"))
 
 
 def scheme_allowed(url: str) -> bool:
