@@ -111,3 +111,18 @@ def test_school_name_shows_literally_in_the_tab_title(hostile_site, watched):
     page.goto(base + "intro/", wait_until="load")
     text = {f.name: f.text for f in FIELDS}
     assert page.title() == f"1. {text['section-title']} - {text['short-name']}: {text['policy-title']}"
+
+
+def test_the_csp_alone_stops_inline_script_that_got_into_a_page(hostile_site, watched):
+    """Defence in depth: a built page with script written into it after the build still runs none."""
+    site, base = hostile_site
+    page_html = (site / "intro" / "index.html").read_text(encoding="utf-8")
+    injected = page_html.replace("</article>", '<script>window.__pwned=1</script><img src="x" onerror="window.__pwned=1"></article>')
+    assert injected != page_html
+    (site / "intro" / "injected.html").write_text(injected, encoding="utf-8")
+    page, seen = watched
+    page.goto(base + "intro/injected.html", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    state = page.evaluate(RAN)
+    assert not state["pwned"]
+    assert any(v.startswith("script-src") for v in state["violations"]), state["violations"]
