@@ -8,18 +8,14 @@ that `check` never reads, so that only the output sanitiser stands between them 
 from __future__ import annotations
 
 import functools
-import sys
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from conftest import _QuietHandler  # noqa: E402
-from hostile import FIELDS, build, hostile_project  # noqa: E402
+from hostile import FIELDS, build, hostile_project
 
 WATCH = """
 window.__violations = [];
@@ -28,13 +24,18 @@ document.addEventListener("securitypolicyviolation", e => window.__violations.pu
 RAN = "() => ({pwned: window.__pwned !== undefined, violations: window.__violations})"
 
 
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile-browser")
     root = hostile_project(tmp / "project")
     done = build(root, tmp / "site")
     assert done.returncode == 0, done.stdout + done.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp / "site")))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp / "site")))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="hostile-server", daemon=True).start()
     host, port = server.server_address[:2]
