@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
+from generator.sanitize import clean_html
 from generator.site import SchoolSite, build_downloads, prepare
 from generator.variants import Resolved
 
@@ -387,3 +388,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.site.fill(markdown) if not page.file.generated_by else markdown
+
+    @event_priority(100)  # first, so that every other plugin (search included) sees the cleaned page
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return clean_html(html)

@@ -1,11 +1,13 @@
 """A resolved policy → the Markdown pages of one school's handbook. Knows nothing of MkDocs."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from generator.model import DoDont, Form, Metadata
+from generator.model import VARIABLE, XREF, DoDont, Form, Metadata
+from generator.sanitize import escape_markdown, escape_text
 from generator.text import link_xrefs, substitute, tbc_marker
 from generator.variants import Clause, Resolved, Section
 
@@ -14,6 +16,7 @@ FORMS_PAGE = "forms.md"
 FULL_TEXT_PAGE = "full-text.md"
 POSTER = "downloads/dos-donts-poster.pdf"
 POLICY_PDF = "downloads/policy.pdf"
+_PLACEHOLDER = re.compile(f"{VARIABLE.pattern}|{XREF.pattern}")
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
 
 
@@ -32,7 +35,7 @@ class Target:
 
     def link(self, text: str | None = None) -> str:
         href = self.page + (f"#{self.anchor}" if self.anchor else "")
-        return f"[{text or self.label}]({href})"
+        return f"[{escape_markdown(text or self.label)}]({href})"
 
 
 def section_page(section: Section) -> str:
@@ -88,7 +91,7 @@ class Renderer:
         if name in self.r.withheld:
             return "(available in the staff edition)"
         if name in self.r.values:
-            return self.r.values[name]
+            return escape_text(self.r.values[name])
         spec = self.r.policy.policy.model.variables.get(name)
         return tbc_marker(spec.description if spec else name) if spec is None or spec.required else ""
 
@@ -127,13 +130,13 @@ class Renderer:
             return markdown
         notice = self.banner
         if short:
-            notice = f'<p class="overdue-note" data-search-exclude markdown>**Review overdue:** this policy was due for review by {self.r.metadata.review_due}. [More]({HOME})</p>\n'
+            notice = f'<p class="overdue-note" data-search-exclude markdown>**Review overdue:** this policy was due for review by {escape_markdown(self.r.metadata.review_due or "")}. [More]({HOME})</p>\n'
         title, _, rest = markdown.partition("\n")
         return f"{title}\n\n{notice}\n{rest}"
 
     def home(self) -> str:
         r = self.r
-        out = [*self.with_banner("\n".join(self.cover())).split("\n"), "## Contents { data-search-exclude }", ""] + [f"- [{s.label}]({section_page(s)})" for s in r.sections] + [""]
+        out = [*self.with_banner("\n".join(self.cover())).split("\n"), "## Contents { data-search-exclude }", ""] + [f"- [{escape_markdown(s.label)}]({section_page(s)})" for s in r.sections] + [""]
         links = []
         if self.dos_page():
             links.append(f"- [Do's and Don'ts at a glance]({self.dos_page()})")
@@ -150,17 +153,17 @@ class Renderer:
     def cover(self) -> list[str]:
         meta = self.r.metadata
         policy = self.r.policy.policy.model
-        out = [f"# {policy.title}", "", f"**{self.value('school_name')}**", ""]
+        out = [f"# {escape_markdown(policy.title)}", "", f"**{self.value('school_name')}**", ""]
         if policy.subtitle:
-            out += [f"*{policy.subtitle}*", ""]
+            out += [f"*{escape_markdown(policy.subtitle)}*", ""]
         if meta.status == "draft":
             out += ['!!! warning "Draft"', "    This policy is a draft and has not yet been adopted.", ""]
         rows = policy_facts(meta)
         if rows:
-            out += ["| About this policy | Details |", "|---|---|", *[f"| {k} | {self.text(v)} |" for k, v in rows], ""]
+            out += ["| About this policy | Details |", "|---|---|", *[f"| {escape_markdown(k)} | {self.text(_cell(v))} |" for k, v in rows], ""]
         if meta.signatories:
             out += ["| Signed by | Name | Date |", "|---|---|---|"]
-            out += [f"| {s.role} | {s.name or ''} | {s.date or ''} |" for s in meta.signatories] + [""]
+            out += [f"| {escape_markdown(s.role)} | {escape_markdown(s.name or '')} | {escape_markdown(str(s.date or ''))} |" for s in meta.signatories] + [""]
         return out
 
     def full_text(self) -> str:
@@ -169,9 +172,9 @@ class Renderer:
         Left out of the search index: the per-section pages already answer searches clause by clause.
         """
         out = ["---", "search:", "  exclude: true", "---", "", *self.cover(), "## Contents", ""]
-        out += [f"- [{s.label}](#{s.id})" for s in self.r.sections] + [""]
+        out += [f"- [{escape_markdown(s.label)}](#{s.id})" for s in self.r.sections] + [""]
         for section in self.r.sections:
-            out += [f"## {section.label} {{ #{section.id} }}", ""]
+            out += [f"## {escape_markdown(section.label)} {{ #{section.id} }}", ""]
             for clause in section.clauses:
                 out += [f'<span id="{clause.id}"></span>', "", self.text(clause.body), ""]
             if section.dos_donts and self.r.dos_donts:
@@ -181,7 +184,7 @@ class Renderer:
         return "\n".join(out)
 
     def section(self, section: Section) -> str:
-        out = [f"# {section.label}", ""]
+        out = [f"# {escape_markdown(section.label)}", ""]
         for clause in section.clauses:
             out += self.clause(clause, section)
         if section.dos_donts:
@@ -193,14 +196,14 @@ class Renderer:
     def clause(self, clause: Clause, section: Section) -> list[str]:
         level = "#" * min(2 + clause.depth, 6)
         heading = f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title
-        out = [f"{level} {heading} {{ #{clause.id} .clause }}" if heading else f'<a id="{clause.id}"></a>', ""]
+        out = [f"{level} {escape_markdown(heading)} {{ #{clause.id} .clause }}" if heading else f'<a id="{clause.id}"></a>', ""]
         out += [self.text(clause.body), ""]
         if clause.id in self.last_changed:
             day = self.last_changed[clause.id]
             out += [f'<p class="clause-changed" data-search-exclude>Last changed {day.day} {day:%B %Y}</p>', ""]
         cited = self.cited_by.get(clause.id, [])
         if cited and self.dos_page():
-            links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {_short(self.plain(i.text))}]({self.dos_page()}#dd-{i.id})" for i in cited)
+            links = "; ".join(f"[{'Do' if i.kind == 'do' else 'Don’t'}: {escape_markdown(_short(self.plain(i.text)))}]({self.dos_page()}#dd-{i.id})" for i in cited)
             out += [f'<p class="cited-by" data-search-exclude markdown>In the Do\'s and Don\'ts: {links}</p>', ""]
         return out
 
@@ -220,7 +223,7 @@ class Renderer:
             groups.append(("Other" if topics else None, untagged))
         for topic, items in groups:
             if topic:
-                out += [f"## {topic[0].upper()}{topic[1:]}", ""]
+                out += [f"## {escape_markdown(topic[0].upper() + topic[1:])}", ""]
             out += ['<div class="dd-grid" markdown>', ""]
             for kind, heading in (("do", "Do"), ("dont", "Don’t")):
                 chosen = [i for i in items if i.kind == kind]
@@ -239,7 +242,7 @@ class Renderer:
         return f'- <span id="dd-{item.id}"></span>{self.text(item.text)} <span class="dd-source">(see {refs})</span>'
 
     def form(self, form: Form, level: str = "##") -> list[str]:
-        out = [f"{level} {form.title} {{ #form-{form.id} .form }}", ""]
+        out = [f"{level} {escape_markdown(form.title)} {{ #form-{form.id} .form }}", ""]
         downloads = [f"[{label}]({download_name(form.id, ext)}){{ download }}" for ext, label in (("pdf", "Download PDF"), ("docx", "Download Word")) if download_name(form.id, ext) in self.downloads]
         if downloads:
             out += ['<p class="downloads" markdown>' + " · ".join(downloads) + "</p>", ""]
@@ -249,11 +252,11 @@ class Renderer:
             out += [self.text(form.declaration), ""]
         if form.fields:
             out += ["| Field | Entry |", "|---|---|"]
-            out += [f"| {f.label} | {self.text(f.value) if f.value else _blank(f.type)} |" for f in form.fields] + [""]
+            out += [f"| {escape_markdown(f.label)} | {self.text(f.value) if f.value else _blank(f.type)} |" for f in form.fields] + [""]
         for table in form.tables:
             if table.title:
-                out += [f"**{table.title}**", ""]
-            out += ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+                out += [f"**{escape_markdown(table.title)}**", ""]
+            out += ["| " + " | ".join(escape_markdown(c) for c in table.columns) + " |", "|" + "---|" * len(table.columns)]
             rows = table.rows if isinstance(table.rows, list) else [""] * min(table.rows, 3)
             out += ["| " + " | ".join([self.text(first)] + [" "] * (len(table.columns) - 1)) + " |" for first in rows] + [""]
         if form.outro:
@@ -283,6 +286,15 @@ def policy_facts(meta: Metadata) -> list[tuple[str, str]]:
         ("Version", meta.version),
     ] + [(item.label, item.value) for item in meta.extra or []]
     return [(label, value) for label, value in facts if value]
+
+
+def _cell(value: str) -> str:
+    """A fact as a table cell: shown literally, though its {{ variables }} and [[references]] still work."""
+    out, last = [], 0
+    for m in _PLACEHOLDER.finditer(value):
+        out += [escape_markdown(value[last : m.start()]), m.group()]
+        last = m.end()
+    return "".join([*out, escape_markdown(value[last:])])
 
 
 def _topic_key(topic: str) -> tuple[int, str]:

@@ -1,17 +1,32 @@
-"""Source text that must not reach a page: scripts, event handlers, and links out of the project."""
+"""Source text that would be removed from a page, reported where it is written.
+
+Pages are made safe at the output (generator/sanitize.py, an allow-list); this module tells the
+editor, as path:line with the fix, about each construct the output would drop: HTML outside the
+allow-list, event handlers and styles, script or data URLs, and files fetched from other hosts.
+Every URL and attribute is judged as a browser reads it, after entity decoding.
+"""
 from __future__ import annotations
 
 import re
+from html import unescape
+from html.parser import HTMLParser
 from typing import Iterable, Protocol
 
-from generator.errors import Problem
+from markdown.extensions.attr_list import get_attrs_and_remainder
 
-UNSAFE = [
-    (re.compile(r"<\s*(script|iframe|object|embed|style|form|input|meta|link|base)\b", re.I), "raw <{0}> HTML", "plain Markdown (scripts and embedded content are not allowed)"),
-    (re.compile(r"\bon([a-z]+)\s*=", re.I), "an on{0}= event attribute", "plain Markdown without HTML event handlers"),
-    (re.compile(r"(?:javascript|vbscript|data)\s*:", re.I), "a script or data: URL", "an https://, mailto: or tel: link"),
-]
-LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)", re.I)
+from generator.errors import Problem
+from generator.sanitize import ATTRIBUTES, GLOBAL_ATTRIBUTES, SUBRESOURCE_ATTRIBUTES, TAGS, is_local, other_host, scheme_allowed
+
+URL_ATTRIBUTES = SUBRESOURCE_ATTRIBUTES | {"href", "action", "formaction", "cite", "longdesc", "ping"}
+INLINE_LINK = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?((?:[^\s()>]|\([^\s()]*\))*)")
+REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.M)
+IMAGE_REFERENCE = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
+ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+VARIABLE_USE = re.compile(r"\{\{.*?\}\}")
+ELEMENT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+SCRIPT_URL = "a script or data: URL in source text ('{0}'); expected an https://, mailto: or tel: link"
+OUTSIDE_FILE = "an image or other file from another host ('{0}') in source text; expected a file inside the site (put it under docs/ and link it relatively), as pages make no request to another host"
 
 
 class Located(Protocol):
@@ -30,14 +45,98 @@ def _bad_link(target: str) -> bool:
     return target.startswith("/") or ".." in target.split("/") or "://" in target or target.startswith("file:")
 
 
+def _shown(value: str) -> str:
+    """A value on one line, its control characters (a tab, a newline) written as escapes."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], value)
+
+
+def _url_problem(name: str, value: str) -> str | None:
+    if not scheme_allowed(value):
+        return SCRIPT_URL.format(_shown(value))
+    if name in SUBRESOURCE_ATTRIBUTES and other_host(value):
+        return OUTSIDE_FILE.format(_shown(value))
+    if _bad_link(value.strip()):
+        return f"link to '{_shown(value)}' leaves the project; expected an https:// address, a #anchor or a [[clause-id]] reference"
+    if name in SUBRESOURCE_ATTRIBUTES and not is_local(value):
+        return OUTSIDE_FILE.format(_shown(value))
+    return None
+
+
+def attribute_problem(name: str, value: str, allowed: frozenset[str] | set[str] | None) -> str | None:
+    """What is wrong with one attribute (its value already entity-decoded), or None.
+
+    `allowed`: the attributes the element may have; None when the element is not known (attr_list).
+    """
+    name = name.lower()
+    if name.startswith("on"):
+        return f"an {name}= event attribute in source text; expected plain Markdown without HTML event handlers"
+    if name == "style":
+        return "a style attribute in source text; expected plain Markdown (the theme styles every page)"
+    if name in URL_ATTRIBUTES:
+        return _url_problem(name, value)
+    if allowed is not None and name not in allowed and not name.startswith("aria-"):
+        return f"a {name}= attribute in source text, which pages do not keep; expected one of: {', '.join(sorted(allowed))}"
+    return None
+
+
+class _Tags(HTMLParser):
+    """Raw HTML in source text, with each problem's line (the parser decodes attribute entities)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0] - 1
+        if not ELEMENT_NAME.match(tag):
+            return  # an autolink such as <https://…> or <office@school.sch.uk>, not an element
+        if tag not in TAGS:
+            self.found.append((line, f"raw <{tag}> HTML in source text; expected plain Markdown (scripts, embedded content, forms and styles are not allowed)"))
+            return
+        allowed = GLOBAL_ATTRIBUTES | ATTRIBUTES.get(tag, set()) | {"markdown"}
+        for name, value in attrs:
+            problem = attribute_problem(name, value or "", allowed)
+            if problem:
+                self.found.append((line, problem))
+
+    handle_startendtag = handle_starttag
+
+
+def _html_problems(text: str) -> list[tuple[int, str]]:
+    parser = _Tags()
+    parser.feed(text)
+    parser.close()
+    return parser.found
+
+
+def _link_problems(text: str) -> Iterable[tuple[int, str]]:
+    definitions = {m.group(1).strip().lower(): m for m in REFERENCE.finditer(text)}
+    images = {(m.group(2) or m.group(1)).strip().lower() for m in IMAGE_REFERENCE.finditer(text)}
+    for m in INLINE_LINK.finditer(text):
+        problem = _url_problem("src" if m.group(1) else "href", unescape(m.group(2)))
+        if problem:
+            yield _line(text, m.start()), problem
+    for label, m in definitions.items():
+        problem = _url_problem("src" if label in images else "href", unescape(m.group(2)))
+        if problem:
+            yield _line(text, m.start()), problem
+
+
+def _attr_list_problems(text: str) -> Iterable[tuple[int, str]]:
+    blanked = VARIABLE_USE.sub(lambda m: " " * len(m.group()), text)
+    for m in ATTR_LIST.finditer(blanked):
+        attrs, rest = get_attrs_and_remainder(m.group(1))
+        for name, value in attrs:
+            if name in ("#", "."):
+                continue
+            problem = attribute_problem(name, unescape(value), None)
+            if problem:
+                yield _line(text, m.start()), problem
+
+
 def unsafe(texts: Iterable[Located]) -> list[Problem]:
     problems = []
     for t in texts:
-        for pattern, what, expected in UNSAFE:
-            for m in pattern.finditer(t.text):
-                problems.append(Problem(t.path, t.line + _line(t.text, m.start()), f"{what.format(m.group(1).lower() if m.groups() else '')} in source text; expected {expected}"))
-        for m in LINK.finditer(t.text):
-            target = m.group(1) or m.group(2)
-            if _bad_link(target):
-                problems.append(Problem(t.path, t.line + _line(t.text, m.start()), f"link to '{target}' leaves the project; expected an https:// address, a #anchor or a [[clause-id]] reference"))
+        found = [*_html_problems(t.text), *_link_problems(t.text), *_attr_list_problems(t.text)]
+        problems += [Problem(t.path, t.line + offset, message) for offset, message in dict.fromkeys(found)]
     return problems

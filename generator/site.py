@@ -23,6 +23,7 @@ from generator.changes import (
 from generator.edition import for_edition
 from generator.errors import Problem
 from generator.render import Renderer, Page
+from generator.sanitize import escape_text
 from generator.sources import FolderReader
 from generator.status import overdue_banner
 from generator.text import substitute
@@ -46,7 +47,8 @@ class SchoolSite:
 
     @property
     def site_name(self) -> str:
-        return f"{self.school.short_name or self.school.name or self.school.id}: {self.resolved.policy.policy.model.title}"
+        """HTML, as MkDocs' templates print it unescaped."""
+        return escape_text(f"{self.school.short_name or self.school.name or self.school.id}: {self.resolved.policy.policy.model.title}")
 
     @property
     def logo(self) -> str | None:
@@ -58,7 +60,7 @@ class SchoolSite:
 
     @property
     def nav(self) -> list[dict[str, object]]:
-        nav: list[dict[str, object]] = [{page.title: page.path} for page in self.pages]
+        nav: list[dict[str, object]] = [{escape_text(page.title): page.path} for page in self.pages]
         nav.append({"About this handbook": [{title: path} for title, path in SHARED_PAGES]})
         return nav
 

@@ -19,6 +19,7 @@ from generator.dates import parse_policy_date
 from generator.diff import GitError, git
 from generator.errors import Problem
 from generator.references import scan
+from generator.sanitize import escape_markdown
 from generator.sources import FolderReader, Reader
 from generator.text import variables_in
 from generator.validate import Checked, check, policy_texts
@@ -184,9 +185,9 @@ def overdue_banner(resolved: Resolved, today: date) -> str | None:
     if due is None or late is None:
         return None
     lead = resolved.metadata.policy_lead
-    ask = f" If in doubt, ask the {lead}." if lead else ""
+    ask = f" If in doubt, ask the {escape_markdown(lead)}." if lead else ""
     return (
         '!!! warning "Review overdue"\n'
-        f"    This policy was due for review by {review_due} ({due.day} {due:%B %Y}); the review is {late} overdue. "
+        f"    This policy was due for review by {escape_markdown(review_due)} ({due.day} {due:%B %Y}); the review is {late} overdue. "
         f"It still applies until a reviewed version is adopted.{ask}\n"
     )
