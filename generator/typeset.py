@@ -166,7 +166,7 @@ class MarkdownNodes:
     are the IDs labelled in it, so `#id` links to anything else become plain text."""
 
     def __init__(self, anchors: Iterable[str] = ()) -> None:
-        self._md = markdown.Markdown(extensions=["tables"])
+        self._md = markdown.Markdown(extensions=["tables", "attr_list"])
         self.anchors = frozenset(anchors)
 
     def blocks(self, text: str | None) -> list[Node] | None:
