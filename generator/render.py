@@ -248,7 +248,7 @@ class Renderer:
         if grouped and POSTER in self.downloads:
             out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a one-page poster (PDF)]({POSTER}){{ download }}</p>', ""]
         if dd.model.source == "handbook":
-            out += [f'<p class="handbook-note"><span class="visually-hidden">Handbook note: </span>{html.escape(HANDBOOK_SUMMARY_NOTE)}</p>', ""]
+            out += [f'<p class="handbook-note"><span class="visually-hidden">Handbook note: </span>{html.escape(HANDBOOK_SUMMARY_NOTE, quote=False)}</p>', ""]
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
         topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)
