@@ -7,10 +7,10 @@ variant in the school's chain applies too. Only tags reachable from HEAD count. 
 the version in force; the changes it brought are its diff against the adoption before it,
 and the working tree's differences from it are "changes not yet adopted".
 
-**Last substantive change** of a clause is the date (`%cs`, the committer's day) of the last
-commit that changed its wording — text or title, as the school sees it after its variant's
-overlays — other than a minor edit (see `generator.diff`). Moving or renumbering a clause does
-not change its wording. Uncommitted edits do not count.
+**Last substantive change** of a clause is the day of the adopted version (adoption tag) in
+which its wording — text or title, as the school sees it after its variant's overlays — last
+changed other than by a minor edit (see `generator.diff`). Moving or renumbering a clause, or
+relabelling it, does not change its wording. Before any adoption tag there is no such date.
 """
 from __future__ import annotations
 
@@ -176,55 +176,30 @@ def _diff(a: Resolved | None, b: Resolved | None, school_id: str) -> SchoolDiff 
     return diff_resolved(a, b, school_id) if a or b else None
 
 
-@dataclass(frozen=True)
-class _Commit:
-    sha: str
-    parent: str | None
-    day: date
-    files: frozenset[str]
-
-
-def _log(repo: Path, paths: list[str]) -> list[_Commit]:
-    out = git(repo, "log", "--format=%x01%H %P|%cs", "--name-only", "--", *paths).decode()
-    commits = []
-    for record in filter(None, out.split("\x01")):
-        head, *files = record.strip("\n").split("\n")
-        shas, day = head.split("|")
-        sha, *parents = shas.split()
-        commits.append(_Commit(sha, parents[0] if parents else None, date.fromisoformat(day), frozenset(f for f in files if f)))
-    return commits
-
-
 def last_changed(repo: Path, school_id: str, current: Resolved | None = None) -> dict[str, date]:
-    """Clause ID → the day of the last commit that changed its wording substantively."""
+    """Clause ID → the day of the adopted version in which its wording last changed in substance.
+
+    Empty until the school or its policy has an adoption tag: a commit date is not a policy date.
+    A clause's first adopted version counts as a change; a minor edit or a move does not."""
     history = History(repo, school_id, current)
-    resolved = history.current
-    if resolved is None:
-        return {}
-    chain_paths = [v.path for v in resolved.chain]
-    own = {c.id: resolved.policy.clauses[c.id].path for c in resolved.clauses() if c.id in resolved.policy.clauses}
-    try:
-        log = _log(repo, sorted(set(own.values()) | set(chain_paths)))
-    except GitError:
+    if history.current is None:
         return {}
     found: dict[str, date] = {}
-    for clause in resolved.clauses():
-        paths = set(chain_paths) | ({own[clause.id]} if clause.id in own else set())
-        for commit in (c for c in log if c.files & paths):
-            if _substantive(history, commit, clause.id):
-                found[clause.id] = commit.day
-                break
-    return found
+    previous: Resolved | None = None
+    for adoption in adoptions(repo, chain_ids(history.current)):
+        version = history.at(adoption.commit)
+        if version is None:
+            continue
+        for clause in version.clauses():
+            if _changed(previous, version, clause.id):
+                found[clause.id] = adoption.day
+        previous = version
+    return {c.id: found[c.id] for c in history.current.clauses() if c.id in found}
 
 
-def _substantive(history: History, commit: _Commit, clause_id: str) -> bool:
-    after = history.at(commit.sha)
-    after_clause = after.clause(clause_id) if after else None
-    if after is None or after_clause is None:
-        return False
-    before = history.at(commit.parent)
-    before_clause = before.clause(clause_id) if before else None
-    if before is None or before_clause is None:
+def _changed(before: Resolved | None, after: Resolved, clause_id: str) -> bool:
+    before_clause, after_clause = before.clause(clause_id) if before else None, after.clause(clause_id)
+    if before is None or before_clause is None or after_clause is None:
         return True
     if (before_clause.body, before_clause.title) == (after_clause.body, after_clause.title):
         return False

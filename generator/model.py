@@ -128,7 +128,11 @@ class ClauseMeta(Strict):
     id: Id
     """Stable ID: the permalink anchor and cross-reference target. Never change it."""
     title: str | None = None
-    """A short heading shown after the clause number."""
+    """The clause's heading, only when the policy itself prints it (it appears as a heading in the
+    adopted text); shown after the clause number and printed as part of the policy."""
+    label: str | None = None
+    """A finding aid the handbook adds where the policy has no heading: shown apart, marked as the
+    handbook's, in the page, navigation and search; never printed as part of the policy."""
     numbered: bool = True
     """False for a lead-in paragraph that the policy does not number."""
     topics: list[str] = []
@@ -142,7 +146,8 @@ class DoDont(Strict):
     id: Id
     kind: Literal["do", "dont"]
     text: str
-    """The rule in the policy's own words (shortened only by cutting)."""
+    """The rule: in the policy's own words when the list is the policy's (`source: policy`); else a
+    short instruction that reads after "Do" or "Don't" (never starting "Do not …")."""
     clauses: list[Id] = Field(min_length=1)
     """The clause(s) the rule comes from."""
     topic: str | None = None
@@ -153,6 +158,10 @@ class DosDonts(Strict):
     """`policies/<policy-id>/dos-donts.yml`."""
 
     title: str = "Do's and Don'ts"
+    source: Literal["policy", "handbook"] = "handbook"
+    """`policy` when the adopted policy has this list itself (its words are kept exactly);
+    `handbook` when the handbook derived it as a summary (shown with a note that the linked
+    clause's wording prevails)."""
     intro: str | None = None
     outro: str | None = None
     items: list[DoDont]
@@ -204,6 +213,9 @@ class Branding(Strict):
 class NewClause(Strict):
     id: Id
     title: str | None = None
+    """A heading the school's adopted text prints."""
+    label: str | None = None
+    """A finding aid the handbook adds; never printed as part of the policy."""
     text: str
     numbered: bool = True
     topics: list[str] = []

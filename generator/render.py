@@ -1,12 +1,13 @@
 """A resolved policy → the Markdown pages of one school's handbook. Knows nothing of MkDocs."""
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from generator.model import VARIABLE, XREF, DoDont, Form, Metadata
+from generator.model import VARIABLE, XREF, DoDont, DosDonts, Form, Metadata
 from generator.sanitize import escape_markdown, escape_text
 from generator.text import link_xrefs, substitute, tbc_marker
 from generator.variants import Clause, Resolved, Section
@@ -49,7 +50,34 @@ def download_name(form_id: str, ext: str) -> str:
 def clause_label(clause: Clause, section: Section) -> str:
     if clause.number:
         return f"{clause.number} {clause.title}" if clause.title else clause.number
-    return clause.title or section.label
+    return clause.title or clause.label or section.label
+
+
+def policy_heading(clause: Clause) -> str | None:
+    """The clause's heading as the policy prints it: its number and its own title, never a label."""
+    if clause.number and clause.title:
+        return f"{clause.number} {clause.title}"
+    return clause.number or clause.title
+
+
+def handbook_label(label: str) -> str:
+    """A finding aid shown apart from the policy's words, announced as the handbook's."""
+    return f'<span class="handbook-label"><span class="visually-hidden">Handbook label: </span>{html.escape(label)}</span>'
+
+
+def toc_label(clause: Clause) -> str:
+    """The navigation's plain-text entry: a label in square brackets, the mark of an editor's words."""
+    text = " ".join(part for part in (clause.number, clause.title, f"[{clause.label}]" if clause.label and not clause.title else None) if part)
+    return html.escape(text.replace('"', "'").replace("}", ")"), quote=False)
+
+
+def in_policy_document(section: Section, dos_donts: DosDonts | None) -> bool:
+    """False for a section that holds only the handbook's own summary: not printed as policy."""
+    handbook_summary = section.dos_donts and (dos_donts is None or dos_donts.source == "handbook")
+    return not (handbook_summary and not section.clauses and not section.forms)
+
+
+HANDBOOK_SUMMARY_NOTE = "This list is the handbook's summary of the policy, not the policy's own words. Each item links to the clause it comes from: where they differ, the clause's wording prevails."
 
 
 class Renderer:
@@ -171,12 +199,16 @@ class Renderer:
 
         Left out of the search index: the per-section pages already answer searches clause by clause.
         """
+        dd = self.r.dos_donts.model if self.r.dos_donts else None
+        sections = [s for s in self.r.sections if in_policy_document(s, dd)]
         out = ["---", "search:", "  exclude: true", "---", "", *self.cover(), "## Contents", ""]
-        out += [f"- [{escape_markdown(s.label)}](#{s.id})" for s in self.r.sections] + [""]
-        for section in self.r.sections:
+        out += [f"- [{escape_markdown(s.label)}](#{s.id})" for s in sections] + [""]
+        for section in sections:
             out += [f"## {escape_markdown(section.label)} {{ #{section.id} }}", ""]
             for clause in section.clauses:
-                out += [f'<span id="{clause.id}"></span>', "", self.text(clause.body), ""]
+                heading = policy_heading(clause)
+                anchor = f"{'#' * min(3 + clause.depth, 6)} {escape_markdown(heading)} {{ #{clause.id} }}" if heading else f'<span id="{clause.id}"></span>'
+                out += [anchor, "", self.text(clause.body), ""]
             if section.dos_donts and self.r.dos_donts:
                 out += self.dos_donts(grouped=False)
             for form_id in section.forms:
@@ -195,8 +227,12 @@ class Renderer:
 
     def clause(self, clause: Clause, section: Section) -> list[str]:
         level = "#" * min(2 + clause.depth, 6)
-        heading = f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title
-        out = [f"{level} {escape_markdown(heading)} {{ #{clause.id} .clause }}" if heading else f'<a id="{clause.id}"></a>', ""]
+        heading = policy_heading(clause)
+        if clause.label and not clause.title:
+            heading = " ".join(part for part in (clause.number, handbook_label(clause.label)) if part)
+            out = [f'{level} {heading} {{ #{clause.id} .clause data-toc-label="{toc_label(clause)}" }}', ""]
+        else:
+            out = [f"{level} {escape_markdown(heading)} {{ #{clause.id} .clause }}" if heading else f'<a id="{clause.id}"></a>', ""]
         out += [self.text(clause.body), ""]
         if clause.id in self.last_changed:
             day = self.last_changed[clause.id]
@@ -214,6 +250,8 @@ class Renderer:
         out = []
         if grouped and POSTER in self.downloads:
             out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a one-page poster (PDF)]({POSTER}){{ download }}</p>', ""]
+        if dd.model.source == "handbook":
+            out += [f'<p class="handbook-note"><span class="visually-hidden">Handbook note: </span>{html.escape(HANDBOOK_SUMMARY_NOTE, quote=False)}</p>', ""]
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
         topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)

@@ -36,7 +36,7 @@ from pypdf.generic import (
 )
 
 from generator.model import DoDont, XREF
-from generator.render import TOPIC_ORDER, Renderer, policy_facts
+from generator.render import HANDBOOK_SUMMARY_NOTE, TOPIC_ORDER, Renderer, in_policy_document, policy_facts, policy_heading
 from generator.variants import Resolved
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -166,7 +166,7 @@ class MarkdownNodes:
     are the IDs labelled in it, so `#id` links to anything else become plain text."""
 
     def __init__(self, anchors: Iterable[str] = ()) -> None:
-        self._md = markdown.Markdown(extensions=["tables"])
+        self._md = markdown.Markdown(extensions=["tables", "attr_list"])
         self.anchors = frozenset(anchors)
 
     def blocks(self, text: str | None) -> list[Node] | None:
@@ -418,15 +418,16 @@ def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: fr
     return refs
 
 
-def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes) -> dict[str, Any] | None:
-    """The quick reference grouped by topic (topic order as on the site), each group split into Do / Don't."""
+def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, grouped: bool = True) -> dict[str, Any] | None:
+    """The quick reference grouped by topic (topic order as on the site), each group split into Do / Don't;
+    `grouped=False` keeps the policy's own two columns without the handbook's topic headings."""
     dd = resolved.dos_donts
     if dd is None:
         return None
     items = dd.model.items
-    topics = sorted({i.topic for i in items if i.topic}, key=_topic_key)
+    topics = sorted({i.topic for i in items if i.topic and grouped}, key=_topic_key)
     groups: list[tuple[str | None, list[DoDont]]] = [(t, [i for i in items if i.topic == t]) for t in topics]
-    untagged = [i for i in items if not i.topic]
+    untagged = [i for i in items if not (i.topic and grouped)]
     if untagged:
         groups.append(("Other" if topics else None, untagged))
 
@@ -435,6 +436,7 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes) ->
 
     return {
         "title": renderer.plain(dd.model.title),
+        "note": HANDBOOK_SUMMARY_NOTE if dd.model.source == "handbook" else None,
         "intro": md.source(renderer, dd.model.intro),
         "outro": md.source(renderer, dd.model.outro),
         "groups": [
@@ -467,31 +469,26 @@ def _facts(resolved: Resolved, renderer: Renderer) -> list[dict[str, str]]:
     return [{"label": label, "value": renderer.plain(value)} for label, value in policy_facts(resolved.metadata)]
 
 
-def _clause_heading(number: str | None, title: str | None) -> str | None:
-    if number and title:
-        return f"{number} {title}"
-    return number or title
-
-
 def _anchor(item_id: str, md: MarkdownNodes) -> str | None:
     return item_id if item_id in md.anchors else None
 
 
 def _sections(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, form_data: FormData) -> list[dict[str, Any]]:
-    dd = dos_donts_data(resolved, renderer, md)
+    dd = dos_donts_data(resolved, renderer, md, grouped=False)
     return [
         {
             "anchor": _anchor(s.id, md),
             "label": s.label,
             "appendix": bool(s.appendix),
             "clauses": [
-                {"anchor": _anchor(c.id, md), "depth": c.depth, "heading": _clause_heading(c.number, c.title), "body": md.source(renderer, c.body)}
+                {"anchor": _anchor(c.id, md), "depth": c.depth, "heading": policy_heading(c), "body": md.source(renderer, c.body)}
                 for c in s.clauses
             ],
             "dos_donts": dd if s.dos_donts else None,
             "forms": [form_data(form_id, md) for form_id in s.forms],
         }
         for s in resolved.sections
+        if in_policy_document(s, resolved.dos_donts.model if resolved.dos_donts else None)
     ]
 
 

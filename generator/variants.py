@@ -20,6 +20,8 @@ class Clause:
     line: int
     topics: tuple[str, ...] = ()
     staff_only: bool = False
+    label: str | None = None
+    """The handbook's finding aid, never printed as part of the policy (see ClauseMeta.label)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class _Content:
     line: int
     topics: tuple[str, ...] = ()
     staff_only: bool = False
+    label: str | None = None
 
 
 def variant_chain(project: Project, school_id: str) -> tuple[list[Located[School]], str | None, list[Problem]]:
@@ -151,7 +154,7 @@ def _apply(variant: Located[School], trees: dict[str, list[_Node]], content: dic
         siblings, at = _locate(trees, ins.after)
         siblings.insert(at + 1, _Node(ins.clause.id))
         c = ins.clause
-        content[c.id] = _Content(c.title, c.text, c.numbered, variant.path, variant.doc.line(("insert", i, "clause", "text")), tuple(c.topics), c.staff_only)
+        content[c.id] = _Content(c.title, c.text, c.numbered, variant.path, variant.doc.line(("insert", i, "clause", "text")), tuple(c.topics), c.staff_only, c.label)
     return problems
 
 
@@ -165,7 +168,7 @@ def _number(nodes: list[_Node], prefix: str | None, depth: int, section: str, co
         if c.numbered and prefix is not None:
             n += 1
             number = f"{prefix}.{n}" if prefix else str(n)
-        out.append(Clause(node.id, number, c.title, c.body, depth, section, c.path, c.line, c.topics, c.staff_only))
+        out.append(Clause(node.id, number, c.title, c.body, depth, section, c.path, c.line, c.topics, c.staff_only, c.label))
         out += _number(node.children, number or prefix, depth + 1, section, content)
     return out
 
@@ -194,7 +197,7 @@ def resolve(project: Project, school_id: str) -> tuple[Resolved | None, list[Pro
         return None, problems
     policy = project.policies[policy_id]
     content = {
-        cid: _Content(c.model.title, c.doc.body, c.model.numbered, c.path, c.doc.body_line, tuple(c.model.topics), c.model.staff_only)
+        cid: _Content(c.model.title, c.doc.body, c.model.numbered, c.path, c.doc.body_line, tuple(c.model.topics), c.model.staff_only, c.model.label)
         for cid, c in policy.clauses.items()
     }
     sections = [s for s in policy.policy.model.sections]

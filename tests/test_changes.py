@@ -75,21 +75,27 @@ def test_no_adoption_tag(tmp_path):
     assert changes.history == [] and changes.pending is None and changes.adopted is None
 
 
-def test_last_substantive_change_skips_minor_edits_and_moves(tagged):
+def test_last_substantive_change_is_an_adopted_version_skipping_minor_edits_and_moves(tagged):
     assert last_changed(tagged, "alpha") == {
-        "intro-a": date(2024, 3, 5),        # reworded
-        "rules-child-1": date(2024, 1, 10),  # only moved
-        "rules-lead": date(2024, 1, 10),
-        "rules-parent": date(2024, 1, 10),
-        "rules-child-2": date(2024, 1, 10),  # minor edit on 2024-03-05; the working-tree append is not committed
-        "rules-new": date(2024, 3, 5),       # added
+        "intro-a": date(2024, 3, 10),        # reworded on 2024-03-05, adopted on 2024-03-10
+        "rules-child-1": date(2024, 1, 15),  # only moved
+        "rules-lead": date(2024, 1, 15),
+        "rules-parent": date(2024, 1, 15),
+        "rules-child-2": date(2024, 1, 15),  # minor edit; the working-tree append is not adopted
+        "rules-new": date(2024, 3, 10),      # added
     }
+
+
+def test_no_last_changed_date_before_any_adoption(tmp_path):
+    assert last_changed(history_repo(tmp_path), "alpha") == {}
 
 
 def test_last_changed_follows_school_overlays(tagged):
     commit(tagged, "alpha appends", "2024-04-02")
-    assert last_changed(tagged, "alpha")["rules-child-2"] == date(2024, 4, 2)
-    assert last_changed(tagged, "beta")["rules-child-2"] == date(2024, 1, 10)
+    assert last_changed(tagged, "alpha")["rules-child-2"] == date(2024, 1, 15)  # committed, not yet adopted
+    git(tagged, "tag", "adopted/alpha/2024-04-03", "HEAD")
+    assert last_changed(tagged, "alpha")["rules-child-2"] == date(2024, 4, 3)
+    assert last_changed(tagged, "beta")["rules-child-2"] == date(2024, 1, 15)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +171,7 @@ def test_clauses_json(tagged):
         "id": "rules-child-1", "number": "1.2", "title": "Photos",
         "text": "Staff must not take photos of children on their own phones.",
         "section": {"id": "intro", "title": "1. Introduction"}, "topics": [],
-        "last_changed": "2024-01-10", "dos_donts": ["no-photos"], "url": "intro.md#rules-child-1",
+        "last_changed": "2024-01-15", "dos_donts": ["no-photos"], "url": "intro.md#rules-child-1",
     }
     assert by_id["intro-a"]["text"] == "This policy applies to everyone at Alpha School."
 

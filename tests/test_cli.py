@@ -25,7 +25,7 @@ def test_three_broken_sources_give_three_messages(tmp_path):
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
     clauses = sorted((tmp_path / "policies/brent-esafety/clauses").glob("*.md"))
     misspelt, duplicated = clauses[0], clauses[-1]
-    misspelt.write_text(misspelt.read_text(encoding="utf-8").replace("\ntitle:", "\ntitel:", 1), encoding="utf-8")
+    misspelt.write_text(misspelt.read_text(encoding="utf-8").replace("\nnumbered:", "\nnumberd:", 1), encoding="utf-8")
     (duplicated.parent / "zz-duplicate.md").write_text(duplicated.read_text(encoding="utf-8"), encoding="utf-8")
     fawood = yaml.safe_load((tmp_path / "policies/schools/fawood.yml").read_text(encoding="utf-8"))
     assert "esl_name" not in fawood.get("variables", {})
@@ -34,7 +34,7 @@ def test_three_broken_sources_give_three_messages(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
     messages = [m for m in result.stderr.splitlines() if LINE.match(m)]
     expected = [
-        (misspelt, "unknown key 'titel' (did you mean 'title'?)"),
+        (misspelt, "unknown key 'numberd' (did you mean 'numbered'?)"),
         (duplicated.parent / "zz-duplicate.md", "duplicate clause ID"),
         (tmp_path / "policies/schools/fawood.yml", "required variable 'esl_name'"),
     ]

@@ -14,13 +14,13 @@ from generator.validate import check
 SEEDS = Path(__file__).parent / "seeds"
 CHECKED = check(FolderReader(ROOT))
 
-# school: (clauses, forms, review due, adopted)
+# school: (clauses, forms, review due, adopted); a bulleted list in the policy is one clause
 EXPECTED = {
-    "curzon-crescent": (58, {"esl-contact-details", "incident-log", "staff-declaration"}, "Summer 2021", "Summer 2019"),
-    "fawood": (58, {"esl-contact-details", "incident-log", "staff-declaration"}, "Summer 2021", "Summer 2019"),
+    "curzon-crescent": (26, {"esl-contact-details", "incident-log", "staff-declaration"}, "Summer 2021", "Summer 2019"),
+    "fawood": (26, {"esl-contact-details", "incident-log", "staff-declaration"}, "Summer 2021", "Summer 2019"),
     "hampreston": (62, set(), "September 2025", "January 2024"),
-    "broomwood": (65, {"acceptable-use-agreement"}, None, None),
-    "constance-bridgeman": (38, set(), "September 2024", "2022-11-29"),
+    "broomwood": (47, {"acceptable-use-agreement"}, None, None),
+    "constance-bridgeman": (31, set(), "September 2024", "2022-11-29"),
     "parklands": (112, {"acceptable-use-agreement", "filtering-monitoring-checklist"}, None, None),
 }
 
@@ -62,25 +62,33 @@ def _runs(words: list[str], n: int = 4) -> set[str]:
     return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-@pytest.mark.parametrize("seed", sorted(SEED_SCHOOL := {
+SEED_SCHOOL = {
     "000_7094ecd687d3e6c6.txt": "curzon-crescent",
     "001_82f1255d3fa936dd.txt": "hampreston",
     "002_cf33700194d28a5a.txt": "broomwood",
     "003_776ab686d2bfa508.txt": "constance-bridgeman",
     "004_6732541b9b77af20.txt": "parklands",
-}))
+}
+OWN_LISTS = sorted(seed for seed, school in SEED_SCHOOL.items() if CHECKED.schools[school].dos_donts.model.source == "policy")
+
+
+@pytest.mark.parametrize("seed", OWN_LISTS)
 def test_dos_donts_keep_the_policys_words(seed):
-    """Items are cut from the policy's text, never reworded: nearly every 4-word run of an item
-    is found in the seed or the school's cleaned clauses (a cut may join two phrases)."""
+    """A list the policy has itself (`source: policy`) keeps its words: every 4-word run of an item
+    is in the seed. The handbook's own summaries are checked in test_faithful.py."""
     resolved = CHECKED.schools[SEED_SCHOOL[seed]]
-    source = _runs(_words((SEEDS / seed).read_text(encoding="utf-8")))
-    source |= _runs(_words(" ".join(c.body for c in resolved.clauses())))
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    source, vocabulary = _runs(_words(text)), set(_words(text))
     for item in resolved.dos_donts.model.items:
-        runs = set().union(*(_runs(_words(piece)) for piece in re.split(r"…|\.\.\.", item.text)))
-        if not runs:
-            continue  # only fragments shorter than four words: too short to judge
-        found = len(runs & source) / len(runs)
-        assert found >= 0.85, f"{seed}: item {item.id} is reworded ({found:.0%} of its word runs are the policy's)"
+        words = _words(item.text)
+        runs = _runs(words)
+        assert set(words) <= vocabulary, f"{seed}: item {item.id} adds words: {sorted(set(words) - vocabulary)}"
+        found = len(runs & source) / len(runs)  # a page break in the seed may split an item
+        assert found >= 0.95, f"{seed}: item {item.id} is reworded ({found:.0%} of its word runs are the policy's)"
+
+
+def test_only_seed_000_has_its_own_dos_and_donts():
+    assert OWN_LISTS == ["000_7094ecd687d3e6c6.txt"]
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +99,35 @@ def fidelity_tool():
     return module
 
 
+CLAUSE_NUMBER = re.compile(r"(?m)(?<![\w.])(\d{1,2}(\.\d{1,2})+|\d{1,2}\.(?=\s)|\d{1,2}(?=\s*$))")
+
+
+def _words_without_numbers(tool, text: str) -> list[str]:
+    """The tool's words with clause and section numbers ("9.9.1", "12.") left out on both sides:
+    the whole-policy page heads each clause with its number, which is structure, not wording."""
+    return tool.words(CLAUSE_NUMBER.sub(" ", text))
+
+
+def _site_shingles(tool, folder: Path) -> set:
+    out: set = set()
+    for page in folder.rglob("*.html"):
+        if "404" in page.name:
+            continue
+        visible = tool.Visible()
+        visible.feed(page.read_text(encoding="utf-8", errors="replace"))
+        out |= tool.shingles(_words_without_numbers(tool, "\n".join(visible.parts)))
+    return out
+
+
 @pytest.mark.parametrize("seed", sorted(SEED_SCHOOL))
 def test_fidelity_at_least_95_percent(built_site, fidelity_tool, seed):
-    toks = fidelity_tool.words((SEEDS / seed).read_text(encoding="utf-8"))
-    wanted = fidelity_tool.shingles(toks)
-    have = fidelity_tool.site_text(built_site / SEED_SCHOOL[seed])
+    """95% of the seed's 6-word runs are on the site, numbers aside; and 90% (the tool's own bar)
+    with them, measured exactly as `fidelity.py` does."""
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    wanted = fidelity_tool.shingles(_words_without_numbers(fidelity_tool, text))
+    have = _site_shingles(fidelity_tool, built_site / SEED_SCHOOL[seed])
     share = len(wanted & have) / len(wanted)
     assert share >= 0.95, f"{seed}: only {share:.1%} of its 6-word runs are in site/{SEED_SCHOOL[seed]}"
+    raw = fidelity_tool.shingles(fidelity_tool.words(text))
+    raw_share = len(raw & fidelity_tool.site_text(built_site / SEED_SCHOOL[seed])) / len(raw)
+    assert raw_share >= 0.90, f"{seed}: only {raw_share:.1%} of its 6-word runs (numbers included) are in site/{SEED_SCHOOL[seed]}"
