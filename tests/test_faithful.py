@@ -153,7 +153,7 @@ def test_label_is_rendered_apart_and_never_as_policy(tmp_path):
     labelled = CLAUSES["intro-a"].replace("title: Purpose", 'label: Who it is for <b>"now"</b>')
     result = checked(project(tmp_path, {"policies/model/clauses/intro-a.md": labelled}))
     pages = {p.path: p.markdown for p in render_pages(result.schools["alpha"])}
-    assert '## 1.1 <span class="handbook-label"><span class="visually-hidden">Handbook label: </span>Who it is for &lt;b&gt;&quot;now&quot;&lt;/b&gt;</span> { #intro-a .clause data-toc-label="1.1 [Who it is for <b>\'now\'</b>]" }' in pages["intro.md"]
+    assert '## 1.1 <span class="handbook-label"><span class="visually-hidden">Handbook label: </span>Who it is for &lt;b&gt;&quot;now&quot;&lt;/b&gt;</span> { #intro-a .clause data-toc-label="1.1 [Who it is for &lt;b&gt;\'now\'&lt;/b&gt;]" }' in pages["intro.md"]
     assert "Who it is for" not in pages["full-text.md"] and "### 1.1 { #intro-a }" in pages["full-text.md"]
 
 
