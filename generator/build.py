@@ -277,7 +277,7 @@ def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:
     tty = stream.isatty()
 
     def show(outcome: Outcome, done: int, total: int) -> None:
-        what = "unchanged" if outcome.cached else f"{outcome.seconds:.1f} s"
+        what = "unchanged, skipped" if outcome.cached else f"{outcome.seconds:.1f} s"
         if tty:
             bar = "#" * (20 * done // total)
             stream.write(f"\r[{bar:<20}] {done}/{total} {outcome.school} ({what})\033[K")
