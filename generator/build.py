@@ -284,7 +284,8 @@ def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:
             if done == total:
                 stream.write("\n")
         else:
-            stream.write(f"built {outcome.school} ({what}) [{done}/{total}]\n")
+            done_what = f"{outcome.school} {what}" if outcome.cached else f"built {outcome.school} ({what})"
+            stream.write(f"{done_what} [{done}/{total}]\n")
         stream.flush()
 
     return show
