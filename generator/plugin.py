@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from generator.errors import Problem
-from generator.serving import error_page, problem_lines
+from generator.serving import error_page, failure_line, problem_lines
 from generator.site import SchoolSite, build_downloads, prepare
 from generator.variants import Resolved
 
@@ -407,7 +407,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         _poll_often(server)
-        server.builder = self._guarded(server.builder, Path(config.site_dir))
+        server.builder = self._guarded(server.builder, Path(config.site_dir), Path(config.config_file_path).parent)
         shown_otherwise = server.error_handler
         server.error_handler = lambda code: self._error_bytes() if self.failed is not None else shown_otherwise(code)
         if self.documents is not None:
@@ -418,17 +418,17 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
     def _error_bytes(self) -> bytes:
         return error_page(self.school_id, self.failed or [], refresh=True).encode("utf-8")
 
-    def _guarded(self, builder: Callable[[], None], site_dir: Path) -> Callable[[], None]:
+    def _guarded(self, builder: Callable[[], None], site_dir: Path, root: Path) -> Callable[[], None]:
         """A rebuild that fails for any other reason also shows why in the browser, which MkDocs'
         server would otherwise keep waiting for a good build."""
         def build() -> None:
             try:
                 builder()
             except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
-                reason = str(exc) or type(exc).__name__
-                log.error(f"the site could not be built: {reason}")
+                reason = failure_line(exc, root)
+                log.error(reason)
                 log.debug("the build's traceback", exc_info=True)
-                self.failed = [("error", f"the site could not be built: {reason} (details in the terminal running 'policy-site serve')")]
+                self.failed = [("error", reason)]
                 page = error_page(self.school_id, self.failed)
                 for path in [site_dir / "index.html", *site_dir.rglob("*.html")]:
                     _write_atomically(path, page.encode("utf-8"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import logging
 import re
+from pathlib import Path
 from typing import Iterable
 
 from generator.errors import Problem
 
-ERROR_TITLE = "The policy sources have errors"
+ERROR_TITLE = "The handbook could not be built"
 _STYLE = (
     "body{font:1rem/1.5 system-ui,sans-serif;margin:0;color:#1d1d1d;background:#fafafa}"
     "main{max-width:60rem;margin:2rem auto;padding:0 1rem}"
@@ -24,6 +25,18 @@ def problem_lines(problems: Iterable[Problem]) -> list[tuple[str, str]]:
     """Each problem as (severity, 'path:line: message'), errors first."""
     ordered = sorted(problems, key=lambda p: (p.severity != "error", p))
     return [(p.severity, str(p)) for p in ordered]
+
+
+def failure_line(exc: BaseException, root: Path) -> str:
+    """A build that stopped, in one line: 'path:line: message' where the error knows its place
+    (a template's syntax error does)."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not (filename and line):
+        return f"the site could not be built: {message} (details in the terminal running 'policy-site serve')"
+    path = Path(filename)
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return f"{shown}:{line}: {message}"
 
 
 def error_page(school: str, lines: list[tuple[str, str]], refresh: bool = False) -> str:

@@ -132,6 +132,17 @@ def test_broken_front_matter_is_shown_in_the_browser_until_fixed(root):
     assert f"{CLAUSE}:3: malformed YAML" in served.output()
 
 
+def test_a_rebuild_that_fails_otherwise_is_shown_too(root):
+    template = root / "overrides/main.html"
+    with serving(root, "--school", "alpha") as served:
+        template.write_text('{% extends "base.html" %}\n{% block content %}\n', encoding="utf-8")
+        served.wait_for(lambda: ERROR_TITLE in served.get("/intro/")[1], "error page")
+        assert "overrides/main.html:2: Unexpected end of template" in served.get("/intro/")[1]
+        template.unlink()
+        served.wait_for(lambda: ERROR_TITLE not in served.get("/intro/")[1], "page after the fix")
+        assert "This policy applies to Alpha School" in served.get("/intro/")[1]
+
+
 def test_broken_school_file_is_reported_as_itself(root):
     school = root / "policies/schools/alpha.yml"
     school.write_text(school.read_text(encoding="utf-8") + "short_name: [Alpha\n", encoding="utf-8")
