@@ -131,11 +131,13 @@ def serve_cmd(root: Path, school: str, edition: str, dev_addr: str) -> None:
     While the sources have errors, the browser shows them in place of the handbook."""
     from mkdocs.commands.serve import serve
 
-    from generator.serving import ServeLog
+    from generator.serving import ServeLog, address_taken
 
     unknown = [p for p in check(FolderReader(root), school).problems if p.path == "policies/schools" and f"no school '{school}'" in p.message]
     if unknown:  # other problems are listed by each build, in the terminal and the browser
         raise click.ClickException(str(unknown[0]))
+    if address_taken(dev_addr):
+        raise click.ClickException(f"--dev-addr {dev_addr} is already in use (another 'policy-site serve'?); expected a free port, e.g. --dev-addr 127.0.0.1:8001")
     os.environ["POLICY_SITE_SCHOOL"] = school
     os.environ["POLICY_SITE_EDITION"] = edition
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -2,9 +2,11 @@
 school's site from building, and a short log that says where to look."""
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import re
+import socket
 from pathlib import Path
 from typing import Iterable
 
@@ -66,6 +68,22 @@ def error_page(school: str, lines: list[tuple[str, str]], refresh: bool = False)
 </body>
 </html>
 """
+
+
+def address_taken(address: str) -> bool:
+    """Something already listens on `address` ('host:port'), so the server could not start; known
+    before the first build rather than after it. Bound as the server binds (address reuse on)."""
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]")
+    if not (host and port.isdigit()):
+        return False  # MkDocs reports a malformed address itself
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 _QUIET = re.compile(r"Watching paths for changes|Cleaning site directory")

@@ -176,6 +176,17 @@ def test_unknown_school_stops_at_once_with_a_suggestion(root):
     assert "no school 'alpah' (did you mean 'alpha'?)" in result.stderr
 
 
+def test_a_port_in_use_stops_at_once_with_a_clear_message(root):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = "127.0.0.1:%d" % taken.getsockname()[1]
+        result = policy_site("--root", str(root), "serve", "--school", "alpha", "--dev-addr", address)
+    assert result.returncode == 1
+    assert f"--dev-addr {address} is already in use" in result.stderr
+    assert "Building documentation" not in result.stderr + result.stdout
+
+
 def test_check_names_the_broken_school_file_not_a_missing_school(tmp_path):
     root = project(tmp_path, {"policies/schools/alpha.yml": SCHOOL.format(id="alpha", adopts="model", name="[Alpha", short="A", lead="Ann Lee")})
     problems = check(FolderReader(root), "alpha").problems
