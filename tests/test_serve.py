@@ -21,7 +21,7 @@ from generator.errors import Problem
 from generator.serving import ERROR_TITLE, error_page, problem_lines
 from generator.sources import FolderReader
 from generator.validate import check
-from helpers import copy_site_config, policy_site
+from helpers import ROOT, copy_site_config, policy_site
 
 WAIT_SECONDS = 240  # a bound, not a timing: the machine is shared, a build may be slow
 SECRET = "Ring the duty line out of hours."
@@ -67,10 +67,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(root: Path, *args: str) -> Iterator[Served]:
+def serving(root: Path, log: Path, *args: str) -> Iterator[Served]:
     exe = Path(sys.executable).with_name("policy-site")
     port = _free_port()
-    log = root.parent / f"serve-{port}.log"
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
             [str(exe), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}", *args], stdout=out, stderr=subprocess.STDOUT
@@ -93,29 +92,36 @@ def root(tmp_path: Path) -> Path:
     return copy_site_config(project(tmp_path / "project", STAFF_ONLY))
 
 
-def _built_pages(root: Path, edition: str) -> list[str]:
-    out = root.parent / f"built-{edition}"
-    result = policy_site("--root", str(root), "build", "--school", "alpha", "--edition", edition, "--site-dir", str(out))
+def _built_pages(root: Path, school: str, edition: str, out: Path) -> list[str]:
+    result = policy_site("--root", str(root), "build", "--school", school, "--edition", edition, "--site-dir", str(out))
     assert result.returncode == 0, result.stderr
-    site = out / "alpha"
+    site = out / school
     return sorted("/" + p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("*.html"))
 
 
 @pytest.mark.parametrize("edition", ["staff", "public"])
 def test_every_page_a_build_makes_is_served(root, edition):
-    pages = _built_pages(root, edition)
+    pages = _built_pages(root, "alpha", edition, root.parent / "built")
     assert "/whats-changed/" in pages
-    with serving(root, "--school", "alpha", "--edition", edition) as served:
+    with serving(root, root.parent / "serve.log", "--school", "alpha", "--edition", edition) as served:
         statuses = {page: served.get(page)[0] for page in pages}
         section = served.get("/intro/")[1]
     assert {page: status for page, status in statuses.items() if status != 200} == {}
     assert (SECRET in section) == (edition == "staff")
 
 
+def test_every_page_of_a_real_school_is_served(tmp_path):
+    pages = _built_pages(ROOT, "parklands", "staff", tmp_path / "built")
+    with serving(ROOT, tmp_path / "serve.log", "--school", "parklands") as served:
+        statuses = {page: served.get(page)[0] for page in pages}
+    assert len(statuses) > 10
+    assert {page: status for page, status in statuses.items() if status != 200} == {}
+
+
 def test_broken_front_matter_is_shown_in_the_browser_until_fixed(root):
     clause = root / CLAUSE
     good = clause.read_text(encoding="utf-8")
-    with serving(root, "--school", "alpha") as served:
+    with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
         assert "This policy applies to Alpha School" in served.get("/intro/")[1]
         clause.write_text(good.replace("title: Purpose", "title: Purpose: <b>"), encoding="utf-8")
         served.wait_for(lambda: ERROR_TITLE in served.get("/intro/")[1], "error page")
@@ -134,7 +140,7 @@ def test_broken_front_matter_is_shown_in_the_browser_until_fixed(root):
 
 def test_a_rebuild_that_fails_otherwise_is_shown_too(root):
     template = root / "overrides/main.html"
-    with serving(root, "--school", "alpha") as served:
+    with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
         template.write_text('{% extends "base.html" %}\n{% block content %}\n', encoding="utf-8")
         served.wait_for(lambda: ERROR_TITLE in served.get("/intro/")[1], "error page")
         assert "overrides/main.html:2: Unexpected end of template" in served.get("/intro/")[1]
@@ -146,7 +152,7 @@ def test_a_rebuild_that_fails_otherwise_is_shown_too(root):
 def test_broken_school_file_is_reported_as_itself(root):
     school = root / "policies/schools/alpha.yml"
     school.write_text(school.read_text(encoding="utf-8") + "short_name: [Alpha\n", encoding="utf-8")
-    with serving(root, "--school", "alpha") as served:
+    with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
         body = served.get("/")[1]
     assert "policies/schools/alpha.yml:" in body
     assert "no school" not in body and "no school" not in served.output()
@@ -156,7 +162,7 @@ def test_each_problem_prints_once_per_build_and_one_line_gives_the_url(root):
     school = root / "policies/schools/alpha.yml"
     school.write_text("id: alpha\nadopts: model\nname: Alpha School\nshort_name: Alpha\n", encoding="utf-8")
     warning = "required variable 'lead_name'"
-    with serving(root, "--school", "alpha") as served:
+    with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
         served.wait_for(lambda: "Open http" in served.output(), "address line")
         assert served.output().count(warning) == 1
         school.write_text(school.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
