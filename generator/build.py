@@ -302,14 +302,15 @@ def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:
     tty = stream.isatty()
 
     def show(outcome: Outcome, done: int, total: int) -> None:
-        what = "unchanged" if outcome.cached else f"{outcome.seconds:.1f} s"
+        what = "unchanged, skipped" if outcome.cached else f"{outcome.seconds:.1f} s"
         if tty:
             bar = "#" * (20 * done // total)
             stream.write(f"\r[{bar:<20}] {done}/{total} {outcome.school} ({what})\033[K")
             if done == total:
                 stream.write("\n")
         else:
-            stream.write(f"built {outcome.school} ({what}) [{done}/{total}]\n")
+            done_what = f"{outcome.school} {what}" if outcome.cached else f"built {outcome.school} ({what})"
+            stream.write(f"{done_what} [{done}/{total}]\n")
         stream.flush()
 
     return show

@@ -123,17 +123,29 @@ def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_d
 
 @main.command("serve")
 @click.option("--school", required=True, help="The school to serve.")
+@click.option("--edition", type=click.Choice(["staff", "public"]), default="staff", show_default=True)
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 @click.pass_obj
-def serve_cmd(root: Path, school: str, dev_addr: str) -> None:
-    """Serve one school's handbook, rebuilding when anything under policies/ changes."""
+def serve_cmd(root: Path, school: str, edition: str, dev_addr: str) -> None:
+    """Serve one school's handbook, rebuilding when anything under policies/ changes.
+
+    While the sources have errors, the browser shows them in place of the handbook."""
     from mkdocs.commands.serve import serve
 
-    _checked(root, False, school)
+    from generator.serving import ServeLog, address_taken
+
+    unknown = [p for p in check(FolderReader(root), school).problems if p.path == "policies/schools" and f"no school '{school}'" in p.message]
+    if unknown:  # other problems are listed by each build, in the terminal and the browser
+        raise click.ClickException(str(unknown[0]))
+    if address_taken(dev_addr):
+        raise click.ClickException(f"--dev-addr {dev_addr} is already in use (another 'policy-site serve'?); expected a free port, e.g. --dev-addr 127.0.0.1:8001")
     os.environ["POLICY_SITE_SCHOOL"] = school
+    os.environ["POLICY_SITE_EDITION"] = edition
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C, so serve cleans up its temporary folders
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ServeLog(school, edition))
     serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, watch=[str(root / "policies"), str(root / "overrides")])
 
 

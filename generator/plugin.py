@@ -31,7 +31,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
+from generator.errors import Problem
 from generator.sanitize import clean_html
+from generator.serving import error_page, failure_line, problem_lines
 from generator.site import SchoolSite, build_downloads, prepare
 from generator.variants import Resolved
 
@@ -314,6 +316,11 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
     documents: _ServedDocuments | None = None
     resolved: Resolved | None = None
     """Set by `policy-site build` for one build: the school's policy, resolved and checked."""
+    failed: list[tuple[str, str]] | None = None
+    """`serve` only: why the latest build could not make the school's site, shown in the browser."""
+    served_pages: frozenset[str] = frozenset()
+    """`serve` only: the pages of the latest good build, each of which shows `failed` while it lasts."""
+    school_id = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -335,6 +342,9 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         site, problems = _prepare(root, school, self.config.edition, not self.serving, resolved, documents)
         for problem in problems:
             (log.warning if problem.severity == "warning" else log.error)(str(problem))
+        self.school_id, self.failed = school, None
+        if site is None and self.serving:
+            return self._show_problems(config, problems)
         if site is None:
             raise PluginError(f"policy sources for '{school}' have errors (listed above); run 'policy-site check'")
         self.site = site
@@ -346,10 +356,32 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
             config.theme["favicon"] = site.logo
         return config
 
+    def _show_problems(self, config: MkDocsConfig, problems: list[Problem]) -> MkDocsConfig:
+        """`serve`: the sources have errors, so this build makes a site of pages listing them
+        rather than failing (MkDocs' server would keep the browser waiting for a good build)."""
+        found = [p for p in problems if p.severity == "error"] or [
+            Problem(f"policies/schools/{self.school_id}.yml", 1, f"school '{self.school_id}' has no site to build; expected a published school (publish: true)")
+        ]
+        self.failed = problem_lines(found)
+        log.error(f"{len(found)} error(s) stop the site from building; the browser shows them until they are fixed")
+        config.nav = []
+        return config
+
+    def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
+        page = error_page(self.school_id, self.failed or [])
+        shown = {"index.html", *self.served_pages}
+        for file in [f for f in files if f.is_documentation_page() or f.dest_uri in shown]:
+            files.remove(file)
+        for path in sorted(shown):
+            files.append(File.generated(config, path, content=page))
+        return files
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         languages = _search_languages(config)
         for file in [f for f in files if is_unused_theme_file(f.dest_uri, languages)]:
             files.remove(file)  # never copied, rather than copied and deleted
+        if self.failed is not None:
+            return self._error_files(files, config)
         served = self.documents.linked if self.documents is not None else frozenset()
         for path, content in self.site.files.items():
             existing = files.get_file_from_path(path)
@@ -361,6 +393,8 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
                 files.append(document)
             else:
                 files.append(File.generated(config, path, content=content))
+        if self.serving:
+            self.served_pages = frozenset(f.dest_uri for f in files.documentation_pages())
         return files
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -375,10 +409,32 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         _poll_often(server)
+        server.builder = self._guarded(server.builder, Path(config.site_dir), Path(config.config_file_path).parent)
+        shown_otherwise = server.error_handler
+        server.error_handler = lambda code: self._error_bytes() if self.failed is not None else shown_otherwise(code)
         if self.documents is not None:
             self.documents.signal_dir = tempfile.mkdtemp(prefix="policy-site-documents-")
             server.watch(self.documents.signal_dir)
         return server
+
+    def _error_bytes(self) -> bytes:
+        return error_page(self.school_id, self.failed or [], refresh=True).encode("utf-8")
+
+    def _guarded(self, builder: Callable[[], None], site_dir: Path, root: Path) -> Callable[[], None]:
+        """A rebuild that fails for any other reason also shows why in the browser, which MkDocs'
+        server would otherwise keep waiting for a good build."""
+        def build() -> None:
+            try:
+                builder()
+            except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
+                reason = failure_line(exc, root)
+                log.error(reason)
+                log.debug("the build's traceback", exc_info=True)
+                self.failed = [("error", reason)]
+                page = error_page(self.school_id, self.failed)
+                for path in [site_dir / "index.html", *site_dir.rglob("*.html")]:
+                    _write_atomically(path, page.encode("utf-8"))
+        return build
 
     def on_shutdown(self) -> None:
         if self.documents is not None:

@@ -31,6 +31,10 @@ from generator.validate import check
 from generator.variants import Resolved
 
 CSS_PATH = "assets/school.css"
+WHATS_CHANGED_PREVIEW = (
+    "# What's changed\n\nThis preview does not read the policy's recorded adoptions, so it cannot list what "
+    "has changed since the policy was adopted; the published handbook shows that here.\n"
+)
 SHARED_PAGES = (("Using this handbook", "how-to-use.md"), ("Accessibility statement", "accessibility.md"))
 
 
@@ -113,6 +117,8 @@ def prepare(
     school_changes = changes_since_adopted(root, school, current=resolved) if history else None
     if school_changes is not None:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
+    else:
+        pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", WHATS_CHANGED_PREVIEW))
     pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)

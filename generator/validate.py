@@ -59,11 +59,16 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += check_branding(variant, reader)
         if variant.model.publish:
             checked.schools[school_id] = resolved
-    if school and school not in project.schools:
+    if school and school not in project.schools and not _school_file_failed(school, checked.problems):
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
     checked.problems += scan(checked, reader)
     checked.problems = sorted(set(checked.problems))
     return checked
+
+
+def _school_file_failed(school: str, problems: list[Problem]) -> bool:
+    """The school's own file could not be read: its error says why, not a misleading 'no school'."""
+    return any(p.severity == "error" and p.path in (f"policies/schools/{school}.yml", f"policies/schools/{school}.yaml") for p in problems)
 
 
 def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
