@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from generator.dates import parse_policy_date
+from generator.dates import adopted_phrase, long_date, parse_policy_date
 from generator.diff import (
     WORKTREE,
     Block,
@@ -229,7 +229,7 @@ def _substantive(history: History, commit: _Commit, clause_id: str) -> bool:
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def _link(resolved: Resolved, public: bool = False) -> Link:
@@ -279,8 +279,7 @@ def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool 
     """The "What's changed" page: the adopted version's changes, then changes not yet adopted."""
     out = ["# What's changed", ""]
     if not changes.history:
-        out += ["No adopted version of this policy is recorded yet (an editor records one with a git tag "
-                "`adopted/<school-or-policy>/<YYYY-MM-DD>`).", ""]
+        out += [_no_changes_yet(resolved), ""]
     for i, step in enumerate(changes.history):
         day = step.adoption.day
         out += [f"## {'Adopted' if i == 0 else 'Earlier: adopted'} on {_long_date(day)} {{ #adopted-{day.isoformat()} }}", ""]
@@ -296,6 +295,14 @@ def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool 
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _no_changes_yet(resolved: Resolved) -> str:
+    """What staff read before any adopted revision is recorded (how editors record one is in the README)."""
+    adopted = resolved.metadata.adopted
+    if adopted:
+        return f"No changes since this policy was adopted {adopted_phrase(adopted)}."
+    return "No changes since this policy was published here."
+
+
 def model_resolved(resolved: Resolved) -> Resolved:
     """The school's policy exactly as the model has it, numbered, with no variant applied."""
     fake = School(id="model-only", adopts=resolved.policy.id)
@@ -303,6 +310,13 @@ def model_resolved(resolved: Resolved) -> Resolved:
     model, _ = resolve(project, fake.id)
     assert model is not None
     return model
+
+
+def differs_from_model(resolved: Resolved) -> bool:
+    """Whether the school's policy differs from the model it adopts: a layer of its variant chain
+    (the school's file, or a trust's) leaves out, replaces, adds or inserts a clause, or fills in
+    a value. Only then has the school a "How our policy differs from the model" page."""
+    return any(v.model.omit or v.model.replace or v.model.append or v.model.insert or v.model.variables for v in resolved.chain)
 
 
 def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
@@ -319,7 +333,7 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     if layers:
         out += [f"{uses}, with the changes below.", ""]
     else:
-        out += [f"{uses} unchanged: only its values (names, contacts) are filled in.", ""]
+        out += [f"{uses} word for word: no clause is left out, replaced or added. Only the names and contacts below are its own.", ""]
     for variant, parts in layers:
         if len(resolved.chain) > 1:
             out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
@@ -359,12 +373,10 @@ def _values_table(resolved: Resolved, public: bool) -> list[str]:
     for name, spec in specs.items():
         if public and spec.staff_only:
             continue
-        if name in resolved.values:
-            set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
-            value = resolved.values[name] + ("" if set_by else " (the model's default)")
-        else:
-            value = "*to be confirmed*" if spec.required else "*not used*"
-        rows.append(f"| {_cell(spec.description)} | {_cell(value)} |")
+        set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
+        if set_by is None:
+            continue
+        rows.append(f"| {_cell(spec.description)} | {_cell(resolved.values[name])} |")
     if not rows:
         return []
     return ["## Names and contacts filled in", "", "| What | Value |", "|---|---|", *rows, ""]

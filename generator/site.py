@@ -15,6 +15,7 @@ from generator.changes import (
     atom_feed,
     changes_since_adopted,
     clauses_json,
+    differs_from_model,
     differs_from_model_page,
     last_changed,
     whats_changed_page,
@@ -112,7 +113,8 @@ def prepare(
     school_changes = changes_since_adopted(root, school, current=current) if history else None
     if school_changes is not None:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
-    pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
+    if differs_from_model(resolved):
+        pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)
     files[CSS_PATH] = school_css(resolved)

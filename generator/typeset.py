@@ -216,6 +216,8 @@ class FieldSpec:
     kind: Literal["text", "check"]
     tooltip: str
     multiline: bool = False
+    value: str = ""
+    """A prefilled text field's value: the widget holds it and shows it, and it can be changed."""
 
 
 class _Revision:
@@ -356,11 +358,22 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
     else:
         annot.update({
             NameObject("/FT"): NameObject("/Tx"),
-            NameObject("/V"): TextStringObject(""),
+            NameObject("/V"): TextStringObject(spec.value),
             NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g" if spec.multiline else "/Helv 0 Tf 0 g"),
         })
         if spec.multiline:
             annot[NameObject("/Ff")] = NumberObject(4096)
+        if spec.value:
+            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _text_appearance(revision, annot["/Rect"], spec.value, fonts)})
+
+
+def _text_appearance(revision: _Revision, rect: Sequence[float], value: str, fonts: DictionaryObject) -> IndirectObject:
+    """The prefilled value drawn in the field, so that it shows in viewers that do not make appearances."""
+    width, height = float(rect[2]) - float(rect[0]), float(rect[3]) - float(rect[1])
+    size = min(10.0, height * 0.7)
+    text = value.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    content = b"/Tx BMC q BT /Helv %.2f Tf 0 g 2 %.2f Td (%s) Tj ET Q EMC" % (size, (height - size * 0.7) / 2, text)
+    return _appearance(revision, width, height, content, fonts)
 
 
 def add_form_fields(pdf: bytes, specs: Sequence[FieldSpec]) -> bytes:
