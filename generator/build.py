@@ -6,7 +6,6 @@ folder replace the site, so a failed build leaves the previous site untouched.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from generator import site_index
 from generator.validate import Checked
 from generator.variants import Resolved
 
@@ -233,7 +233,7 @@ def _commit(opts: Options, checked: Checked, staging: Path, fresh: list[str], ke
         return
     for school in kept:
         (opts.site_dir / school).rename(staging / school)
-    (staging / "index.html").write_text(index_html(checked), encoding="utf-8")
+    (staging / "index.html").write_text(site_index.index_html(checked), encoding="utf-8")
     _swap(staging, opts.site_dir)
     staging.mkdir()  # recreated so the caller's cleanup has something to remove
 
@@ -250,27 +250,6 @@ def _swap(new: Path, target: Path) -> None:
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def index_html(checked: Checked) -> str:
-    items = "\n".join(
-        f'    <li><a href="{sid}/">{html.escape(r.school.model.name or sid)}</a> — {html.escape(r.policy.policy.model.title)}</li>'
-        for sid, r in sorted(checked.schools.items())
-    )
-    return f"""<!doctype html>
-<html lang="en-GB">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>School policy handbooks</title></head>
-<body>
-<main>
-  <h1>School policy handbooks</h1>
-  <ul>
-{items}
-  </ul>
-</main>
-</body>
-</html>
-"""
 
 
 def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:

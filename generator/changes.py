@@ -394,9 +394,17 @@ def _short(text: str, limit: int = 120) -> str:
 # --- open data ----------------------------------------------------------------------------
 
 
-def clauses_json(resolved: Resolved, last_changed: dict[str, date], public: bool = False) -> str:
+def page_url(page: str, anchor: str | None = None, site_url: str | None = None, directory_urls: bool = True) -> str:
+    """The address of a built page (`introduction.md` → `introduction/`, or `introduction.html`
+    in the offline edition), absolute when the school's `site_url` is set."""
+    stem = page.removesuffix(".md")
+    path = ("" if stem == "index" else stem + "/") if directory_urls else stem + ".html"
+    return (site_url or "") + path + (f"#{anchor}" if anchor else "")
+
+
+def clauses_json(resolved: Resolved, last_changed: dict[str, date], public: bool = False, directory_urls: bool = True) -> str:
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
-    last substantive change and the Do's & Don'ts items citing it."""
+    last substantive change, the Do's & Don'ts items citing it, and its address on the site."""
     renderer = Renderer(resolved)
     items = [i for i in renderer.items() if not (public and i.staff_only)]
     clauses = []
@@ -414,7 +422,7 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date], public: bool
                 "topics": list(clause.topics),
                 "last_changed": changed.isoformat() if changed else None,
                 "dos_donts": [i.id for i in items if clause.id in i.clauses],
-                "url": f"{section_page(section)}#{clause.id}",
+                "url": page_url(section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
             })
     data = {
         "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},

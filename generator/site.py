@@ -118,11 +118,16 @@ def prepare(
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)
     files[CSS_PATH] = school_css(resolved)
-    files[CLAUSES_JSON] = clauses_json(resolved, changed, public=public)
+    files[CLAUSES_JSON] = clauses_json(resolved, changed, public=public, directory_urls=not _offline())
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
         files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)
     return SchoolSite(resolved, renderer, pages, files), problems
+
+
+def _offline() -> bool:
+    """The offline edition (mkdocs.yml's `offline` plugin, switched on by OFFLINE) has `page.html` addresses."""
+    return os.environ.get("OFFLINE", "").strip().lower() in ("true", "1", "yes")
 
 
 def build_downloads(resolved: Resolved) -> dict[str, bytes]:
