@@ -288,7 +288,7 @@ class Renderer:
             boxes = "&emsp;".join(f"☐ {html.escape(self.plain(o))}" for o in field.options) if field.type == "choice" else "☐"
             return f'<div class="form-field">{label}<dd>{boxes}</dd></div>'
         note = f'<span class="ask">{html.escape(placeholders.ask(self.r, gone))}</span>' if gone else ""
-        return f'<div class="form-field form-field--{field.type}">{label}<dd><span class="blank" aria-label="blank to fill in"></span>{note}</dd></div>'
+        return f'<div class="form-field form-field--{field.type}">{label}<dd><span class="blank"><span class="visually-hidden">(blank to fill in)</span></span>{note}</dd></div>'
 
     def forms_page(self) -> str:
         out = ["# Forms and downloads", ""]

@@ -461,13 +461,18 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes) ->
     }
 
 
+POSTER_TEXT_PT = 12
+"""The poster's body text size: readable from a wall (at least 11pt)."""
+
+
 def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
-    """The Do's & Don'ts on one A4 page, or None when the policy has none."""
+    """The Do's & Don'ts as an A4 poster, a band per topic, over as many pages as it needs;
+    None when the policy has none."""
     data = dos_donts_data(resolved, renderer, MarkdownNodes())
     if data is None:
         return None
     meta = document_meta(resolved, f"{data['title']} – {school_name(resolved)}")
-    return compile_pdf("poster.typ", {"meta": meta, "dd": data})
+    return compile_pdf("poster.typ", {"meta": meta, "dd": data, "size": POSTER_TEXT_PT})
 
 
 def policy_anchors(resolved: Resolved, forms: Iterable[str]) -> frozenset[str]:
