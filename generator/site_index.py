@@ -33,14 +33,14 @@ ul.schools { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.9rem
 .status.adopted { background: #e8f5e9; color: #1b5e20; }
 .status.due { background: #e3f2fd; color: #0d47a1; }
 .status.overdue { background: #fff4e0; color: #6b3d00; }
-.status.draft { background: #eceff1; color: #37474f; }
+.status.draft, .status.undated { background: #eceff1; color: #37474f; }
 """
 
 
 @dataclass(frozen=True)
 class Review:
     kind: str
-    """adopted, due, overdue or draft: the CSS class."""
+    """adopted, due, overdue, draft or undated: the CSS class."""
     text: str
 
 
@@ -55,8 +55,9 @@ def review_status(resolved: Resolved, today: date) -> Review:
         if late is not None:
             return Review("overdue", f"Review overdue: was due {display_date(meta.review_due)}")
         return Review("due", f"Review due {display_date(meta.review_due)}")
-    adopted = f" {display_date(meta.adopted)}" if meta.adopted else ""
-    return Review("adopted", f"Adopted{adopted}")
+    if meta.adopted:
+        return Review("adopted", f"Adopted {display_date(meta.adopted)}; no review date set")
+    return Review("undated", "No adoption or review date given")
 
 
 def _card(school_id: str, resolved: Resolved, today: date) -> str:

@@ -35,6 +35,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from generator.dates import display_date
 from generator.model import DoDont, XREF
 from generator.render import TOPIC_ORDER, Renderer, policy_facts
 from generator.variants import Resolved
@@ -87,7 +88,7 @@ def document_meta(resolved: Resolved, title: str) -> dict[str, Any]:
     """The page set-up every template shares: document title, footer facts, colour."""
     branding = resolved.school.model.branding
     meta = resolved.metadata
-    facts = (meta.status == "draft" and "Draft", meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {meta.adopted}")
+    facts = (meta.status == "draft" and "Draft", meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {display_date(meta.adopted)}")
     note = " · ".join(fact for fact in facts if fact)
     return {
         "title": title,
@@ -461,8 +462,8 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes) ->
     }
 
 
-POSTER_TEXT_PT = 12
-"""The poster's body text size: readable from a wall (at least 11pt)."""
+POSTER_TEXT_PT = 13
+"""The poster's body text size: readable from a wall, its clause references (0.85em) too (at least 11pt)."""
 
 
 def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
@@ -529,7 +530,7 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         "subtitle": policy.subtitle,
         "draft": meta.status == "draft",
         "facts": _facts(resolved, renderer),
-        "signatories": [{"role": s.role, "name": s.name or "", "date": s.date or ""} for s in meta.signatories or []],
+        "signatories": [{"role": s.role, "name": s.name or "", "date": display_date(s.date) if s.date else ""} for s in meta.signatories or []],
         "sections": sections,
     }
     return compile_pdf("policy.typ", data)
