@@ -360,7 +360,7 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
         annot.update({
             NameObject("/FT"): NameObject("/Tx"),
             NameObject("/V"): TextStringObject(spec.value),
-            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g" if spec.multiline else "/Helv 0 Tf 0 g"),
+            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g" if spec.multiline or spec.value else "/Helv 0 Tf 0 g"),
         })
         if spec.multiline:
             annot[NameObject("/Ff")] = NumberObject(4096)
