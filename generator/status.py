@@ -1,5 +1,5 @@
 """Where each school's policy stands: adopted when, review due when (and how overdue), values
-still to be confirmed, warnings, and model changes the school has not yet adopted.
+not yet given, warnings, and model changes the school has not yet adopted.
 
 "Model changes not yet taken up" are the files of the school's policy that differ between the
 school's latest adoption tag (`adopted/<school-or-policy>/<YYYY-MM-DD>`, see
