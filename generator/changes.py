@@ -330,15 +330,17 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     layers = [(v, parts) for v, parts in layers if parts]
     uses = f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}"
     out = ["# How our policy differs from the model", ""]
+    values = _values_table(resolved, public)
     if layers:
         out += [f"{uses}, with the changes below.", ""]
     else:
-        out += [f"{uses} word for word: no clause is left out, replaced or added. Only the names and contacts below are its own.", ""]
+        own = " Only the names and contacts below are its own." if values else ""
+        out += [f"{uses} word for word: no clause is left out, replaced or added.{own}", ""]
     for variant, parts in layers:
         if len(resolved.chain) > 1:
             out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
         out += markdown_blocks(parts, _link(resolved, public), "site", 3 if len(resolved.chain) > 1 else 2)
-    out += _values_table(resolved, public)
+    out += values
     return "\n".join(out).rstrip("\n") + "\n"
 
 

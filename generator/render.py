@@ -217,7 +217,7 @@ class Renderer:
             return []
         out = []
         if grouped and POSTER in self.downloads:
-            out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a one-page poster (PDF)]({POSTER}){{ download }}</p>', ""]
+            out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a poster (PDF)]({POSTER}){{ download }}</p>', ""]
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
         topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)
