@@ -246,7 +246,9 @@ class Renderer:
         return f'- <span id="dd-{item.id}"></span>{self.text(item.text)} <span class="dd-source">(see {refs})</span>'
 
     def form(self, form: Form, level: str = "##", heading: bool = True) -> list[str]:
-        """The form as staff see it on paper: labels over blank lines, its tables, then the declaration's signature lines."""
+        """The form as staff see it on paper: its declaration, labels over blank lines (taller for
+        a signature), its tables with tick boxes; a form that is its section's only content takes
+        the section's heading rather than repeating it."""
         anchor = f"form-{form.id}"
         out = [f"{level} {form.title} {{ #{anchor} .form }}" if heading else f'<span id="{anchor}"></span>', ""]
         downloads = [f"[{label}]({download_name(form.id, ext)}){{ download }}" for ext, label in (("pdf", "Download PDF"), ("docx", "Download Word")) if download_name(form.id, ext) in self.downloads]
