@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.changes import adoptions, chain_ids
-from generator.dates import parse_policy_date
+from generator.dates import display_date, parse_policy_date
 from generator.diff import GitError, git
 from generator.errors import Problem
 from generator.references import scan
@@ -187,7 +187,7 @@ def _wide_cells(r: Status) -> tuple[str, ...]:
 
 
 def _narrow_cells(r: Status) -> tuple[str, ...]:
-    return (r.school, r.adopted or "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
+    return (r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
 
 
 def format_table(rows: list[Status], width: int | None = TABLE_WIDTH) -> str:
