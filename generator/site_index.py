@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.dates import display_date, parse_policy_date
-from generator.site import build_date
-from generator.status import overdue_by
 from generator.validate import Checked
 from generator.variants import Resolved
 
@@ -51,8 +49,7 @@ def review_status(resolved: Resolved, today: date) -> Review:
         return Review("draft", "Draft: not yet adopted")
     due = parse_policy_date(meta.review_due) if meta.review_due else None
     if due is not None and meta.review_due:
-        late = overdue_by(due, today)
-        if late is not None:
+        if today > due:
             return Review("overdue", f"Review overdue: was due {display_date(meta.review_due)}")
         return Review("due", f"Review due {display_date(meta.review_due)}")
     if meta.adopted:
@@ -78,6 +75,8 @@ def _card(school_id: str, resolved: Resolved, today: date) -> str:
 def index_html(checked: Checked, today: date | None = None) -> str:
     """The page that lists every published school's handbook; review dates judged on `today`
     (default: the build's day, see `generator.site.build_date`)."""
+    from generator.site import build_date  # here, not at the top: it loads the renderer, which `build` needs only in its workers
+
     day = today or build_date()
     cards = "\n".join(_card(sid, r, day) for sid, r in sorted(checked.schools.items()))
     return f"""<!doctype html>
