@@ -6,7 +6,6 @@ folder replace the site (generator.publish), so a failed build leaves the previo
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from typing import Callable
 
 from generator import publish
 from generator.offline import zip_site
+from generator import site_index
 from generator.validate import Checked
 from generator.variants import Resolved
 
@@ -251,7 +251,7 @@ def _commit_site(opts: Options, checked: Checked, staging: Path, kept: list[str]
     """Complete the staging folder (unchanged schools, index, zips, cache, marker), then swap it in whole."""
     for school in kept:
         publish.link_tree(opts.site_dir / school, staging / school)
-    (staging / "index.html").write_text(index_html(checked), encoding="utf-8")
+    (staging / "index.html").write_text(site_index.index_html(checked), encoding="utf-8")
     if opts.zips:
         for school in hashes:
             zip_site(staging / school, staging / f"{school}-offline.zip")
@@ -275,27 +275,6 @@ def _save_cache(site_dir: Path, hashes: dict[str, str]) -> None:
     temp = site_dir / f"{CACHE_FILE}.tmp"
     temp.write_text(json.dumps(hashes, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(temp, site_dir / CACHE_FILE)
-
-
-def index_html(checked: Checked) -> str:
-    items = "\n".join(
-        f'    <li><a href="{sid}/">{html.escape(r.school.model.name or sid)}</a> — {html.escape(r.policy.policy.model.title)}</li>'
-        for sid, r in sorted(checked.schools.items())
-    )
-    return f"""<!doctype html>
-<html lang="en-GB">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>School policy handbooks</title></head>
-<body>
-<main>
-  <h1>School policy handbooks</h1>
-  <ul>
-{items}
-  </ul>
-</main>
-</body>
-</html>
-"""
 
 
 def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from generator.dates import parse_policy_date
+from generator.dates import adopted_phrase, long_date, parse_policy_date
 from generator.diff import (
     WORKTREE,
     Block,
@@ -41,6 +41,7 @@ from generator.diff import (
 from generator.edition import for_edition
 from generator.load import Located, Project
 from generator.model import School
+from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
 from generator.sources import Doc, FolderReader
 from generator.validate import check
@@ -210,7 +211,7 @@ def _changed(before: Resolved | None, after: Resolved, clause_id: str) -> bool:
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def _link(resolved: Resolved, public: bool = False) -> Link:
@@ -252,8 +253,7 @@ def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool 
     """The "What's changed" page: the adopted version's changes, then changes not yet adopted."""
     out = ["# What's changed", ""]
     if not changes.history:
-        out += ["No adopted version of this policy is recorded yet (an editor records one with a git tag "
-                "`adopted/<school-or-policy>/<YYYY-MM-DD>`).", ""]
+        out += [_no_changes_yet(resolved), ""]
     for i, step in enumerate(changes.history):
         day = step.adoption.day
         out += [f"## {'Adopted' if i == 0 else 'Earlier: adopted'} on {_long_date(day)} {{ #adopted-{day.isoformat()} }}", ""]
@@ -269,6 +269,14 @@ def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool 
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _no_changes_yet(resolved: Resolved) -> str:
+    """What staff read before any adopted revision is recorded (how editors record one is in the README)."""
+    adopted = resolved.metadata.adopted
+    if adopted:
+        return f"No changes since this policy was adopted {adopted_phrase(adopted)}."
+    return "No changes since this policy was published here."
+
+
 def model_resolved(resolved: Resolved) -> Resolved:
     """The school's policy exactly as the model has it, numbered, with no variant applied."""
     fake = School(id="model-only", adopts=resolved.policy.id)
@@ -276,6 +284,13 @@ def model_resolved(resolved: Resolved) -> Resolved:
     model, _ = resolve(project, fake.id)
     assert model is not None
     return model
+
+
+def differs_from_model(resolved: Resolved) -> bool:
+    """Whether the school's policy differs from the model it adopts: a layer of its variant chain
+    (the school's file, or a trust's) leaves out, replaces, adds or inserts a clause, or fills in
+    a value. Only then has the school a "How our policy differs from the model" page."""
+    return any(v.model.omit or v.model.replace or v.model.append or v.model.insert or v.model.variables for v in resolved.chain)
 
 
 def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
@@ -287,17 +302,19 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
     layers = [(v, _layer_blocks(v, model, resolved, renderer)) for v in resolved.chain]
     layers = [(v, parts) for v, parts in layers if parts]
-    uses = f"{resolved.values.get('school_name')} uses the model *{policy.title}*{source}"
+    uses = f"{escape_markdown(resolved.values.get('school_name') or '')} uses the model *{escape_markdown(policy.title)}*{escape_markdown(source)}"
     out = ["# How our policy differs from the model", ""]
+    values = _values_table(resolved)
     if layers:
         out += [f"{uses}, with the changes below.", ""]
     else:
-        out += [f"{uses} unchanged: only its values (names, contacts) are filled in.", ""]
+        own = " Only the names and contacts below are its own." if values else ""
+        out += [f"{uses} word for word: no clause is left out, replaced or added.{own}", ""]
     for variant, parts in layers:
         if len(resolved.chain) > 1:
             out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
         out += markdown_blocks(parts, _link(resolved, public), "site", 3 if len(resolved.chain) > 1 else 2)
-    out += _values_table(resolved)
+    out += values
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -326,12 +343,10 @@ def _values_table(resolved: Resolved) -> list[str]:
     specs = resolved.policy.policy.model.variables
     rows = []
     for name, spec in specs.items():
-        if name in resolved.values:
-            set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
-            value = resolved.values[name] + ("" if set_by else " (the model's default)")
-        else:
-            value = "*to be confirmed*" if spec.required else "*not used*"
-        rows.append(f"| {_cell(spec.description)} | {_cell(value)} |")
+        set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
+        if set_by is None:
+            continue
+        rows.append(f"| {_cell(spec.description)} | {_cell(resolved.values[name])} |")
     if not rows:
         return []
     return ["## Names and contacts filled in", "", "| What | Value |", "|---|---|", *rows, ""]
@@ -349,9 +364,17 @@ def _short(text: str, limit: int = 120) -> str:
 # --- open data ----------------------------------------------------------------------------
 
 
-def clauses_json(resolved: Resolved, last_changed: dict[str, date]) -> str:
+def page_url(page: str, anchor: str | None = None, site_url: str | None = None, directory_urls: bool = True) -> str:
+    """The address of a built page (`introduction.md` → `introduction/`, or `introduction.html`
+    in the offline edition), absolute when the school's `site_url` is set."""
+    stem = page.removesuffix(".md")
+    path = ("" if stem == "index" else stem + "/") if directory_urls else stem + ".html"
+    return (site_url or "") + path + (f"#{anchor}" if anchor else "")
+
+
+def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True) -> str:
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
-    last substantive change and the Do's & Don'ts items citing it."""
+    last substantive change, the Do's & Don'ts items citing it, and its address on the site."""
     renderer = Renderer(resolved)
     items = renderer.items()
     clauses = []
@@ -362,12 +385,13 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date]) -> str:
                 "id": clause.id,
                 "number": clause.number,
                 "title": clause.title,
+                "label": clause.label,
                 "text": renderer.plain(clause.body),
                 "section": {"id": section.id, "title": section.label},
                 "topics": list(clause.topics),
                 "last_changed": changed.isoformat() if changed else None,
                 "dos_donts": [i.id for i in items if clause.id in i.clauses],
-                "url": f"{section_page(section)}#{clause.id}",
+                "url": page_url(section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
             })
     data = {
         "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},

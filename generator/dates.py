@@ -28,3 +28,24 @@ def parse_policy_date(text: str) -> date | None:
         month = _MONTHS[word]
         return date(year, month, calendar.monthrange(year, month)[1])
     return None
+
+
+def long_date(day: date) -> str:
+    """`29 November 2022`: the one style every page and document uses for a day."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def display_date(text: str) -> str:
+    """A policy date as staff read it: an ISO day becomes `29 November 2022`; `Summer 2019` and
+    `September 2024` stay as written (they name a term or month, not a day)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        day = parse_policy_date(text)
+        return long_date(day) if day else text
+    return text
+
+
+def adopted_phrase(text: str) -> str:
+    """`in Summer 2019`, `in September 2024` or `on 29 November 2022`, after "adopted"."""
+    shown = display_date(text)
+    return f"on {shown}" if shown != text.strip() else f"in {shown}"

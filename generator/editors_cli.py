@@ -54,15 +54,16 @@ def diff_cmd(root: Path, rev_a: str, rev_b: str | None, school: str | None, fmt:
 @click.command("status")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="The day to judge review dates by (default: today).")
+@click.option("--wide", is_flag=True, help="Every column (policy, review due, the unset values by name) at full width, not fitted to 100 columns.")
 @click.pass_obj
-def status_cmd(root: Path, fmt: str, today: str | None) -> None:
+def status_cmd(root: Path, fmt: str, today: str | None, wide: bool) -> None:
     """Per school: adopted, review due (and how overdue), unset required values, warnings, and
     model changes since the school's latest `adopted/...` tag."""
     from generator.status import format_json, format_table, statuses
 
     day = _today(today)
     rows = statuses(root, day)
-    click.echo(format_json(rows, day) if fmt == "json" else format_table(rows), nl=False)
+    click.echo(format_json(rows, day) if fmt == "json" else (format_table(rows, None) if wide else format_table(rows)), nl=False)
 
 
 def register(group: click.Group) -> None:

@@ -1,7 +1,8 @@
 """One form → its content for the templates, a fillable A4 PDF and a Word .docx.
 
 Field and table-cell names are made here (unique within the form) and shared by the PDF's
-AcroForm widgets; the Word file prints the same fields as blanks to fill in.
+AcroForm widgets, every field fillable (a prefilled one holds its value, one whose value the
+school has not given is blank); the Word file prints the same fields as values or blanks.
 """
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph
 
 from generator.model import Form, FormField, FormTable
-from generator.render import Renderer
+from generator import placeholders
+from generator.render import CHECK_HEADINGS, Renderer
 from generator.typeset import FieldSpec, MarkdownNodes, Node, add_form_fields, compile_pdf, document_meta, school_name, source_date_epoch
 from generator.variants import Resolved
 
-CHECK_HEADINGS = {"✓", "✔", "☑", "☐", "✗", "x", "tick", "yes", "no", "y/n", "done"}
 BLANK_HEIGHT = {"signature": Cm(1.5), "textarea": Cm(3.0)}
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_CM = 17.0
@@ -50,12 +51,11 @@ class _Names:
 
 
 def _field(field: FormField, renderer: Renderer, names: _Names, specs: list[FieldSpec]) -> dict[str, Any]:
-    """A prefilled field prints its value; any other gets a fillable widget (one per choice option)."""
+    """Every field gets a fillable widget (one per choice option); a prefilled text field's widget
+    holds its value, and a value the school has not given leaves the field blank."""
     label = renderer.plain(field.label)
-    value = renderer.plain(field.value).strip() if field.value else ""
+    value = renderer.plain(placeholders.without_missing(renderer.r, field.value)).strip() if field.value else ""
     out: dict[str, Any] = {"label": label, "type": field.type, "value": value or None, "name": None, "options": []}
-    if value:
-        return out
     if field.type == "choice":
         for option in field.options:
             name = names(f"{field.id}-{len(out['options']) + 1}")
@@ -64,7 +64,7 @@ def _field(field: FormField, renderer: Renderer, names: _Names, specs: list[Fiel
         return out
     out["name"] = names(field.id)
     kind = "check" if field.type == "checkbox" else "text"
-    specs.append(FieldSpec(out["name"], kind, label, multiline=field.type == "textarea"))
+    specs.append(FieldSpec(out["name"], kind, label, multiline=field.type == "textarea", value=value if kind == "text" else ""))
     return out
 
 

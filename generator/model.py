@@ -38,11 +38,11 @@ class Variable(Strict):
     type: Literal["text", "name", "phone", "email", "address", "url", "date"] = "text"
     """What kind of value this is; phone, email, url and date values are checked."""
     required: bool = True
-    """A required variable with no value renders as a visible 'to be confirmed' marker and warns."""
+    """A required variable with no value warns editors; staff see a blank and whom to ask."""
     default: str | None = None
     """Used when a school gives no value."""
     description: str
-    """What the value is, shown to editors and in the 'to be confirmed' marker."""
+    """What the value is, shown to editors, and to staff as "Ask the school office for <description>" (a trailing parenthetical left out) while it has no value."""
     staff_only: bool = False
     """Left out of the public edition."""
 

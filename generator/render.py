@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
 
-from generator.model import VARIABLE, XREF, DoDont, DosDonts, Form, Metadata
+from generator import placeholders
+from generator.dates import display_date
+from generator.model import VARIABLE, XREF, DoDont, DosDonts, Form, FormField, Metadata
 from generator.sanitize import escape_markdown, escape_text
-from generator.text import link_xrefs, substitute, tbc_marker
+from generator.text import link_xrefs, substitute
 from generator.variants import Clause, Resolved, Section
 
 HOME = "index.md"
@@ -18,6 +20,7 @@ FULL_TEXT_PAGE = "full-text.md"
 POSTER = "downloads/dos-donts-poster.pdf"
 POLICY_PDF = "downloads/policy.pdf"
 _PLACEHOLDER = re.compile(f"{VARIABLE.pattern}|{XREF.pattern}")
+CHECK_HEADINGS = {"✓", "✔", "☑", "☐", "✗", "x", "tick", "yes", "no", "y/n", "done"}
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
 
 
@@ -121,7 +124,7 @@ class Renderer:
         if name in self.r.values:
             return escape_text(self.r.values[name])
         spec = self.r.policy.policy.model.variables.get(name)
-        return tbc_marker(spec.description if spec else name) if spec is None or spec.required else ""
+        return f'<span class="ask">{html.escape(placeholders.inline(self.r, name))}</span>' if spec is None or spec.required else ""
 
     def plain(self, source: str) -> str:
         """Text for PDF and Word: variables filled, unset ones as a plain marker, references as labels."""
@@ -131,7 +134,7 @@ class Renderer:
                 return "(available in the staff edition)"
             if name in self.r.values:
                 return self.r.values[name]
-            return f"[to be confirmed: {spec.description if spec else name}]" if spec is None or spec.required else ""
+            return placeholders.inline(self.r, name) if spec is None or spec.required else ""
 
         return link_xrefs(substitute(source, value), lambda target_id: self.targets[target_id].label if target_id in self.targets else "(a section available in the staff edition)")
 
@@ -188,10 +191,12 @@ class Renderer:
             out += ['!!! warning "Draft"', "    This policy is a draft and has not yet been adopted.", ""]
         rows = policy_facts(meta)
         if rows:
-            out += ["| About this policy | Details |", "|---|---|", *[f"| {escape_markdown(k)} | {self.text(_cell(v))} |" for k, v in rows], ""]
+            out += ['<dl class="policy-facts" markdown>', ""]
+            out += [f'<div markdown><dt>{html.escape(k)}</dt><dd markdown="span">{self.text(_cell(v))}</dd></div>' for k, v in rows]
+            out += ["", "</dl>", ""]
         if meta.signatories:
             out += ["| Signed by | Name | Date |", "|---|---|---|"]
-            out += [f"| {escape_markdown(s.role)} | {escape_markdown(s.name or '')} | {escape_markdown(str(s.date or ''))} |" for s in meta.signatories] + [""]
+            out += [f"| {escape_markdown(s.role)} | {escape_markdown(s.name or '')} | {display_date(s.date) if s.date else ''} |" for s in meta.signatories] + [""]
         return out
 
     def full_text(self) -> str:
@@ -222,7 +227,8 @@ class Renderer:
         if section.dos_donts:
             out += self.dos_donts()
         for form_id in section.forms:
-            out += self.form(self.r.forms[form_id].model)
+            form = self.r.forms[form_id].model
+            out += self.form(form, heading=not _is_section_title(form, section))
         return "\n".join(out)
 
     def clause(self, clause: Clause, section: Section) -> list[str]:
@@ -249,7 +255,7 @@ class Renderer:
             return []
         out = []
         if grouped and POSTER in self.downloads:
-            out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a one-page poster (PDF)]({POSTER}){{ download }}</p>', ""]
+            out += [f'<p class="downloads" markdown>[Print the Do\'s and Don\'ts as a poster (PDF)]({POSTER}){{ download }}</p>', ""]
         if dd.model.source == "handbook":
             out += [f'<p class="handbook-note"><span class="visually-hidden">Handbook note: </span>{html.escape(HANDBOOK_SUMMARY_NOTE, quote=False)}</p>', ""]
         if dd.model.intro:
@@ -279,30 +285,52 @@ class Renderer:
         refs = ", ".join(self.targets[c].link(self.targets[c].label.split(" ")[0] if self.r.clause(c) and self.r.clause(c).number else None) for c in item.clauses if c in self.targets)
         return f'- <span id="dd-{item.id}"></span>{self.text(item.text)} <span class="dd-source">(see {refs})</span>'
 
-    def form(self, form: Form, level: str = "##") -> list[str]:
-        out = [f"{level} {escape_markdown(form.title)} {{ #form-{form.id} .form }}", ""]
+    def form(self, form: Form, level: str = "##", heading: bool = True) -> list[str]:
+        """The form as staff see it on paper: its declaration, labels over blank lines (taller for
+        a signature), its tables with tick boxes; a form that is its section's only content takes
+        the section's heading rather than repeating it."""
+        anchor = f"form-{form.id}"
+        out = [f"{level} {escape_markdown(form.title)} {{ #{anchor} .form }}" if heading else f'<span id="{anchor}"></span>', ""]
         downloads = [f"[{label}]({download_name(form.id, ext)}){{ download }}" for ext, label in (("pdf", "Download PDF"), ("docx", "Download Word")) if download_name(form.id, ext) in self.downloads]
         if downloads:
             out += ['<p class="downloads" markdown>' + " · ".join(downloads) + "</p>", ""]
+        out += ['<div class="paper-form" markdown>', ""]
         if form.intro:
             out += [self.text(form.intro), ""]
         if form.declaration:
-            out += [self.text(form.declaration), ""]
+            out += ['<div class="form-declaration" markdown>', "", self.text(form.declaration), "", "</div>", ""]
         if form.fields:
-            out += ["| Field | Entry |", "|---|---|"]
-            out += [f"| {escape_markdown(f.label)} | {self.text(f.value) if f.value else _blank(f.type)} |" for f in form.fields] + [""]
+            out += ['<dl class="form-fields">', *[self.form_field(f) for f in form.fields], "</dl>", ""]
         for table in form.tables:
             if table.title:
-                out += [f"**{escape_markdown(table.title)}**", ""]
-            out += ["| " + " | ".join(escape_markdown(c) for c in table.columns) + " |", "|" + "---|" * len(table.columns)]
+                out += [f'<p class="form-table-title"><strong>{html.escape(self.plain(table.title))}</strong></p>', ""]
+            checks = [c.strip().casefold() in CHECK_HEADINGS for c in table.columns]
+            out += ["| " + " | ".join(escape_markdown(c) for c in table.columns) + " |", "|" + "".join(":-:|" if c else "---|" for c in checks)]
             rows = table.rows if isinstance(table.rows, list) else [""] * min(table.rows, 3)
-            out += ["| " + " | ".join([self.text(first)] + [" "] * (len(table.columns) - 1)) + " |" for first in rows] + [""]
+            for first in rows:
+                cells = [self.text(first) if first else "&nbsp;"] + ["☐" if c else "&nbsp;" for c in checks[1:]]
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
         if form.outro:
             out += [self.text(form.outro), ""]
+        out += ["</div>", ""]
         if form.required_by:
             refs = ", ".join(self.targets[c].link() for c in form.required_by if c in self.targets)
             out += [f'<p class="required-by" markdown>Required by {refs}.</p>', ""]
         return out
+
+    def form_field(self, field: FormField) -> str:
+        """One field: its label, then its value or a blank of the field's kind (and who to ask when the school has not given the value)."""
+        label = f"<dt>{html.escape(self.plain(field.label))}</dt>"
+        gone = placeholders.missing(self.r, field.value)
+        value = self.plain(placeholders.without_missing(self.r, field.value)).strip() if field.value else ""
+        if value:
+            return f'<div class="form-field">{label}<dd class="filled">{html.escape(value)}</dd></div>'
+        if field.type in ("checkbox", "choice"):
+            boxes = "&emsp;".join(f"☐ {html.escape(self.plain(o))}" for o in field.options) if field.type == "choice" else "☐"
+            return f'<div class="form-field">{label}<dd>{boxes}</dd></div>'
+        note = f'<span class="ask">{html.escape(placeholders.ask(self.r, gone))}</span>' if gone else ""
+        return f'<div class="form-field form-field--{field.type}">{label}<dd><span class="blank"><span class="visually-hidden">(blank to fill in)</span></span>{note}</dd></div>'
 
     def forms_page(self) -> str:
         out = ["# Forms and downloads", ""]
@@ -314,13 +342,14 @@ class Renderer:
 
 
 def policy_facts(meta: Metadata) -> list[tuple[str, str]]:
-    """The cover facts of a policy, in the order a cover states them, leaving out what is unknown."""
+    """The cover facts of a policy, in the order a cover states them, leaving out what is unknown;
+    dates in the one style of the handbook (`29 November 2022`)."""
     facts = [
         ("Based on the model of", meta.model_source),
         ("Policy lead", meta.policy_lead),
         ("Approving committee", meta.approving_committee),
-        ("Adopted", meta.adopted),
-        ("Review due", meta.review_due),
+        ("Adopted", meta.adopted and display_date(meta.adopted)),
+        ("Review due", meta.review_due and display_date(meta.review_due)),
         ("Version", meta.version),
     ] + [(item.label, item.value) for item in meta.extra or []]
     return [(label, value) for label, value in facts if value]
@@ -344,8 +373,9 @@ def _short(text: str, limit: int = 60) -> str:
     return plain if len(plain) <= limit else plain[: limit].rsplit(" ", 1)[0] + "…"
 
 
-def _blank(kind: str) -> str:
-    return {"checkbox": "☐", "date": "&nbsp;", "signature": "&nbsp;"}.get(kind, "&nbsp;")
+def _is_section_title(form: Form, section: Section) -> bool:
+    """A form that is its section's only content, under the same title, needs no second heading."""
+    return not section.clauses and len(section.forms) == 1 and form.title.strip().casefold() == section.title.strip().casefold()
 
 
 def render_pages(resolved: Resolved, downloads: Iterable[str] = ()) -> list[Page]:

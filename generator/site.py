@@ -15,6 +15,7 @@ from generator.changes import (
     atom_feed,
     changes_since_adopted,
     clauses_json,
+    differs_from_model,
     differs_from_model_page,
     last_changed,
     whats_changed_page,
@@ -119,15 +120,21 @@ def prepare(
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
     else:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", WHATS_CHANGED_PREVIEW))
-    pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
+    if differs_from_model(resolved):
+        pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
     files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
     files.update(downloads)
     files[CSS_PATH] = school_css(resolved)
-    files[CLAUSES_JSON] = clauses_json(resolved, changed)
+    files[CLAUSES_JSON] = clauses_json(resolved, changed, directory_urls=not _offline())
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
         files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)
     return SchoolSite(resolved, renderer, pages, files), problems
+
+
+def _offline() -> bool:
+    """The offline edition (mkdocs.yml's `offline` plugin, switched on by OFFLINE) has `page.html` addresses."""
+    return os.environ.get("OFFLINE", "").strip().lower() in ("true", "1", "yes")
 
 
 def build_downloads(resolved: Resolved) -> dict[str, bytes]:

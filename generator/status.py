@@ -1,5 +1,5 @@
 """Where each school's policy stands: adopted when, review due when (and how overdue), values
-still to be confirmed, warnings, and model changes the school has not yet adopted.
+not yet given, warnings, and model changes the school has not yet adopted.
 
 "Model changes not yet taken up" are the files of the school's policy that differ between the
 school's latest adoption tag (`adopted/<school-or-policy>/<YYYY-MM-DD>`, see
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import calendar
 import json
+import textwrap
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.changes import adoptions, chain_ids
-from generator.dates import parse_policy_date
+from generator.dates import display_date, parse_policy_date
 from generator.diff import GitError, git
 from generator.errors import Problem
 from generator.references import scan
@@ -33,10 +34,16 @@ class Overdue:
     total_days: int
 
     def __str__(self) -> str:
-        parts = [f"{self.months} month{'s' if self.months != 1 else ''}"] if self.months else []
-        if self.days or not parts:
-            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
-        return " ".join(parts)
+        """`5 years 3 months`, `2 months`, `28 days`: days only when under a month."""
+        years, months = divmod(self.months, 12)
+        parts = [_count(years, "year"), _count(months, "month")]
+        if not self.months:
+            parts.append(_count(self.days, "day") or "0 days")
+        return " ".join(p for p in parts if p)
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}{'s' if n != 1 else ''}" if n else ""
 
 
 def _add_months(day: date, months: int) -> date:
@@ -74,6 +81,13 @@ class ModelChanges:
         if not self.commits and not self.clauses and not self.files:
             return f"none since {self.since}"
         return f"{len(self.clauses)} clause(s), {len(self.files)} other file(s) in {self.commits} commit(s) since {self.since}"
+
+    def short(self) -> str:
+        """The same in a narrow table: `2 clauses, 1 file since 2024-06-01`."""
+        if self.since is None or (not self.commits and not self.clauses and not self.files):
+            return str(self).replace("adopted/", "")
+        day = self.since.rsplit("/", 1)[-1]
+        return f"{_count(len(self.clauses), 'clause') or '0 clauses'}, {_count(len(self.files), 'file') or '0 files'} since {day}"
 
 
 @dataclass
@@ -164,17 +178,45 @@ def format_json(rows: list[Status], today: date) -> str:
 
 
 COLUMNS = ("school", "policy", "adopted", "review due", "review", "unset", "warnings", "model changes")
+NARROW = ("school", "adopted", "review", "unset", "warnings", "model changes")
+TABLE_WIDTH = 100
+GAP = "  "
 
 
-def format_table(rows: list[Status]) -> str:
-    cells = [COLUMNS] + [
-        (r.school, r.policy, r.adopted or "—", r.review_due or "—", r.review, ", ".join(r.unset_variables) or "—", str(r.warnings), str(r.model_changes))
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+def _wide_cells(r: Status) -> tuple[str, ...]:
+    return (r.school, r.policy, r.adopted or "—", r.review_due or "—", r.review, ", ".join(r.unset_variables) or "—", str(r.warnings), str(r.model_changes))
+
+
+def _narrow_cells(r: Status) -> tuple[str, ...]:
+    return (r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
+
+
+def format_table(rows: list[Status], width: int | None = TABLE_WIDTH) -> str:
+    """Fits `width` columns (the widest cells wrap); `width=None`: every column, unwrapped."""
+    header, cells = (COLUMNS, [_wide_cells(r) for r in rows]) if width is None else (NARROW, [_narrow_cells(r) for r in rows])
+    table = [header, *cells]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    if width is not None:
+        widths = _fit(widths, width - len(GAP) * (len(widths) - 1))
+    lines = _lines(header, widths)
+    lines.append(GAP.join("-" * w for w in widths))
+    for row in cells:
+        lines += _lines(row, widths)
     return "\n".join(lines) + "\n"
+
+
+def _fit(widths: list[int], room: int) -> list[int]:
+    """Narrow the widest column, one character at a time, until the row fits (no column under 8)."""
+    widths = list(widths)
+    while sum(widths) > room and max(widths) > 8:
+        widths[widths.index(max(widths))] -= 1
+    return widths
+
+
+def _lines(row: tuple[str, ...], widths: list[int]) -> list[str]:
+    wrapped = [textwrap.wrap(cell, w, break_on_hyphens=False) or [""] for cell, w in zip(row, widths)]
+    height = max(len(w) for w in wrapped)
+    return [GAP.join((w[i] if i < len(w) else "").ljust(n) for w, n in zip(wrapped, widths)).rstrip() for i in range(height)]
 
 
 def overdue_banner(resolved: Resolved, today: date) -> str | None:

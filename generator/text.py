@@ -1,7 +1,6 @@
 """Variables (`{{ name }}`) and cross-references (`[[id]]`) in source text."""
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -27,10 +26,6 @@ def variables_in(text: str) -> Iterator[Use]:
 
 def xrefs_in(text: str) -> Iterator[Use]:
     return uses(XREF, text)
-
-
-def tbc_marker(description: str) -> str:
-    return f'<mark class="tbc">[to be confirmed: {html.escape(description)}]</mark>'
 
 
 def substitute(text: str, value_of: Callable[[str], str]) -> str:

@@ -35,6 +35,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from generator.dates import display_date
 from generator.model import DoDont, XREF
 from generator.render import HANDBOOK_SUMMARY_NOTE, TOPIC_ORDER, Renderer, in_policy_document, policy_facts, policy_heading
 from generator.variants import Resolved
@@ -87,7 +88,7 @@ def document_meta(resolved: Resolved, title: str) -> dict[str, Any]:
     """The page set-up every template shares: document title, footer facts, colour."""
     branding = resolved.school.model.branding
     meta = resolved.metadata
-    facts = (meta.status == "draft" and "Draft", meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {meta.adopted}")
+    facts = (meta.status == "draft" and "Draft", meta.version and f"Version {meta.version}", meta.adopted and f"Adopted {display_date(meta.adopted)}")
     note = " · ".join(fact for fact in facts if fact)
     return {
         "title": title,
@@ -216,6 +217,8 @@ class FieldSpec:
     kind: Literal["text", "check"]
     tooltip: str
     multiline: bool = False
+    value: str = ""
+    """A prefilled text field's value: the widget holds it and shows it, and it can be changed."""
 
 
 class _Revision:
@@ -356,11 +359,22 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
     else:
         annot.update({
             NameObject("/FT"): NameObject("/Tx"),
-            NameObject("/V"): TextStringObject(""),
-            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g" if spec.multiline else "/Helv 0 Tf 0 g"),
+            NameObject("/V"): TextStringObject(spec.value),
+            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g" if spec.multiline or spec.value else "/Helv 0 Tf 0 g"),
         })
         if spec.multiline:
             annot[NameObject("/Ff")] = NumberObject(4096)
+        if spec.value:
+            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _text_appearance(revision, annot["/Rect"], spec.value, fonts)})
+
+
+def _text_appearance(revision: _Revision, rect: Sequence[float], value: str, fonts: DictionaryObject) -> IndirectObject:
+    """The prefilled value drawn in the field, so that it shows in viewers that do not make appearances."""
+    width, height = float(rect[2]) - float(rect[0]), float(rect[3]) - float(rect[1])
+    size = min(10.0, height * 0.7)
+    text = value.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    content = b"/Tx BMC q BT /Helv %.2f Tf 0 g 2 %.2f Td (%s) Tj ET Q EMC" % (size, (height - size * 0.7) / 2, text)
+    return _appearance(revision, width, height, content, fonts)
 
 
 def add_form_fields(pdf: bytes, specs: Sequence[FieldSpec]) -> bytes:
@@ -450,13 +464,18 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, gr
     }
 
 
+POSTER_TEXT_PT = 13
+"""The poster's body text size: readable from a wall, its clause references (0.85em) too (at least 11pt)."""
+
+
 def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
-    """The Do's & Don'ts on one A4 page, or None when the policy has none."""
+    """The Do's & Don'ts as an A4 poster, a band per topic, over as many pages as it needs;
+    None when the policy has none."""
     data = dos_donts_data(resolved, renderer, MarkdownNodes())
     if data is None:
         return None
     meta = document_meta(resolved, f"{data['title']} – {school_name(resolved)}")
-    return compile_pdf("poster.typ", {"meta": meta, "dd": data})
+    return compile_pdf("poster.typ", {"meta": meta, "dd": data, "size": POSTER_TEXT_PT})
 
 
 def policy_anchors(resolved: Resolved, forms: Iterable[str]) -> frozenset[str]:
@@ -508,7 +527,7 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         "subtitle": policy.subtitle,
         "draft": meta.status == "draft",
         "facts": _facts(resolved, renderer),
-        "signatories": [{"role": s.role, "name": s.name or "", "date": s.date or ""} for s in meta.signatories or []],
+        "signatories": [{"role": s.role, "name": s.name or "", "date": display_date(s.date) if s.date else ""} for s in meta.signatories or []],
         "sections": sections,
     }
     return compile_pdf("policy.typ", data)

@@ -184,7 +184,7 @@ def _school_variables(resolved: Resolved) -> list[Problem]:
     for name, spec in specs.items():
         if spec.required and name not in resolved.values and name in used:
             school = resolved.school
-            problems.append(Problem(school.path, school.doc.line(("variables",)), f"required variable '{name}' ({spec.description}) has no value; it shows as 'to be confirmed' (used at {used[name].path}:{used[name].line}); expected a value under variables:", "warning"))
+            problems.append(Problem(school.path, school.doc.line(("variables",)), f"required variable '{name}' ({spec.description}) has no value; staff see a blank and 'ask the school office' (used at {used[name].path}:{used[name].line}); expected a value under variables:", "warning"))
     return problems
 
 

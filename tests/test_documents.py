@@ -157,14 +157,15 @@ def test_form_docx_has_labels_declaration_and_columns(schools, downloads) -> Non
         assert resolved.school.model.name in footer and resolved.policy.policy.model.title in footer
 
 
-def test_poster_is_one_page_with_every_item(schools, downloads) -> None:
+def test_poster_has_every_item_on_a4_pages(schools, downloads) -> None:
     for school_id, resolved in schools.items():
         if not resolved.dos_donts:
             continue
         pdf = downloads[school_id][POSTER]
-        assert len(PdfReader(BytesIO(pdf)).pages) == 1, school_id
+        pages = PdfReader(BytesIO(pdf)).pages
+        assert 1 <= len(pages) <= 4 and all(page.mediabox.width == pytest.approx(595.28, abs=0.5) for page in pages), school_id
+        assert resolved.school.model.name in (pages[0].extract_text() or "")
         text = _pdf_text(pdf)
-        assert resolved.school.model.name in text
         for item in resolved.dos_donts.model.items:
             assert _first_words(Renderer(resolved).plain(item.text), 4) in text, (school_id, item.id)
 
@@ -265,11 +266,28 @@ def test_every_field_type_becomes_a_fillable_field(schools, tmp_path) -> None:
     assert kinds == {
         "name": "/Tx", "when": "/Tx", "sign": "/Tx", "notes": "/Tx", "agree": "/Btn", "role-1": "/Btn", "role-2": "/Btn",
         "log-1-1": "/Tx", "log-1-2": "/Tx", "log-1-3": "/Btn", "log-2-1": "/Tx", "log-2-2": "/Tx", "log-2-3": "/Btn",
+        "school": "/Tx",
     }
     assert fields["role-2"]["/TU"] == "Role: Governor"
-    assert "Curzon Crescent Children's Centre" in _pdf_text(pdf)
+    assert fields["school"]["/V"] == "Curzon Crescent Children's Centre" and fields["name"]["/V"] == ""
+    assert b"(Curzon Crescent Children's Centre) Tj" in pdf
     if PDFINFO:
         assert _pdfinfo(pdf, tmp_path)["Form"] == "AcroForm"
     doc = Document(BytesIO(form_docx(resolved, renderer, form)))
     cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     assert "☐ Teacher    ☐ Governor" in cells and "Curzon Crescent Children's Centre" in cells
+
+
+@pytest.mark.parametrize("school_id", ["curzon-crescent", "fawood"])
+def test_values_the_school_has_not_given_are_blank_fillable_fields(schools, downloads, school_id) -> None:
+    pdf = downloads[school_id][download_name("esl-contact-details", "pdf")]
+    fields = PdfReader(BytesIO(pdf)).get_fields() or {}
+    assert {name: (f["/FT"], f["/V"]) for name, f in fields.items()} == {
+        "name": ("/Tx", ""), "address": ("/Tx", ""), "contact-number": ("/Tx", ""),
+    }
+    assert "confirmed" not in _pdf_text(pdf).casefold()
+    doc = Document(BytesIO(downloads[school_id][download_name("esl-contact-details", "docx")]))
+    rows = {row.cells[0].text: row.cells[1].text for table in doc.tables for row in table.rows}
+    assert rows == {"Name": "", "School & Children's Centre address": "", "Contact number": ""}
+    policy = _long_pdf_text(downloads[school_id][POLICY]).casefold()
+    assert "to be confirmed" not in policy and "contact details for the partnership" in policy

@@ -45,7 +45,8 @@ def test_golden_pages(tmp_path):
         ("quick.md", '<span id="dd-no-photos"></span>take photos of children on your own phone <span class="dd-source">(see [2.1.1](rules.md#rules-child-1))</span>'),
         ("appendix-log.md", "| Date | What happened | Action taken |"),
         ("appendix-log.md", "[Download PDF](downloads/log.pdf){ download }"),
-        ("index.md", "| Review due | Summer 2021 |"),
+        ("index.md", '<div markdown><dt>Review due</dt><dd markdown="span">Summer 2021</dd></div>'),
+        ("appendix-log.md", '<span id="form-log"></span>'),
     ],
 )
 def test_fragments(tmp_path, page, fragment):

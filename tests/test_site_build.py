@@ -71,13 +71,6 @@ def test_the_two_centres_share_clauses_but_not_identity(built_site: Path):
     assert [c.id for c in CHECKED.schools["curzon-crescent"].clauses()] == [c.id for c in CHECKED.schools["fawood"].clauses()]
 
 
-def test_unsupplied_values_show_as_to_be_confirmed(built_site: Path):
-    for school in ("curzon-crescent", "fawood"):
-        pages = "".join(p.read_text(encoding="utf-8") for p in (built_site / school).rglob("index.html"))
-        assert 'class="tbc"' in pages
-        assert "[to be confirmed: Name of" in pages
-
-
 def test_school_colour_is_applied(built_site: Path):
     for school in SCHOOLS:
         branding = CHECKED.schools[school].school.model.branding

@@ -14,7 +14,7 @@ from factories import SCHOOL, checked, project
 from generator.dates import parse_policy_date
 from generator.references import Registry, load_registry, outdated, scan
 from generator.sources import FolderReader
-from generator.status import overdue_banner, overdue_by, statuses
+from generator.status import Overdue, format_table, overdue_banner, overdue_by, statuses
 from test_diff import history_repo, minor_edit_field  # noqa: F401  (autouse fixture)
 
 TODAY = date(2026, 11, 22)
@@ -50,7 +50,7 @@ def test_status_reports_overdue_reviews_the_real_dates_imply(real_status):
     brent = real_status["curzon-crescent"]
     assert (brent["review_due"], brent["due_date"]) == ("Summer 2021", "2021-07-31")
     assert brent["overdue"] == {"months": 63, "days": 22, "total_days": 1940}
-    assert brent["review"] == "overdue by 63 months 22 days"
+    assert brent["review"] == "overdue by 5 years 3 months"
     assert brent["unset_variables"] == ["esl_address", "esl_name", "esl_phone"]
     assert brent["warnings"] >= 3
     for school, row in real_status.items():
@@ -59,19 +59,46 @@ def test_status_reports_overdue_reviews_the_real_dates_imply(real_status):
         assert row["overdue"] == (None if late is None else {"months": late.months, "days": late.days, "total_days": late.total_days}), school
 
 
-def test_status_says_when_there_is_no_adoption_tag(real_status):
-    tags = subprocess.run(["git", "-C", str(ROOT), "tag", "--list", "adopted/*"], capture_output=True, text=True).stdout.strip()
-    if tags:
-        pytest.skip("the project now has adoption tags")
-    assert {row["model_changes"]["summary"] for row in real_status.values()} == {"no adoption tag"}
+def test_status_says_when_there_is_no_adoption_tag(tmp_path):
+    repo = history_repo(tmp_path)
+    assert {str(s.model_changes) for s in statuses(repo, TODAY)} == {"no adoption tag"}
+    subprocess.run(["git", "-C", str(repo), "tag", "adopted/alpha/2024-03-05", "HEAD"], check=True)
+    summaries = {s.school: str(s.model_changes) for s in statuses(repo, TODAY)}
+    assert summaries == {"alpha": "none since adopted/alpha/2024-03-05", "beta": "no adoption tag"}
+
+
+@pytest.mark.parametrize(
+    "months, days, expected",
+    [(63, 29, "5 years 3 months"), (12, 4, "1 year"), (13, 0, "1 year 1 month"), (2, 5, "2 months"), (0, 1, "1 day"), (0, 28, "28 days")],
+)
+def test_overdue_reads_in_years_and_months(months, days, expected):
+    assert str(Overdue(months, days, 0)) == expected
 
 
 def test_status_table_has_a_row_per_school():
     result = policy_site("status", "--today", TODAY.isoformat())
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["school", "adopted", "review"]
+    assert any(line.startswith("curzon-crescent ") and "overdue by 5 years 3 months" in line for line in lines)
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_status_table_wide_has_every_column():
+    result = policy_site("status", "--today", TODAY.isoformat(), "--wide")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["school", "policy", "adopted"]
-    assert any(line.startswith("curzon-crescent ") and "overdue by 63 months 22 days" in line for line in lines)
+    assert any(line.startswith("curzon-crescent ") and "esl_address, esl_name, esl_phone" in line for line in lines)
+    assert max(len(line) for line in lines) > 100
+
+
+def test_status_table_wraps_long_cells_to_fit(tmp_path):
+    repo = history_repo(tmp_path)
+    subprocess.run(["git", "-C", str(repo), "tag", "adopted/model/2024-01-15", "HEAD~1"], check=True)
+    table = format_table(statuses(repo, TODAY), 60)
+    assert max(len(line) for line in table.splitlines()) <= 60
+    assert "since" in table and "2024-01-15" in table
 
 
 def test_status_bad_today_is_a_usage_error():
@@ -97,7 +124,7 @@ def test_no_git_repository(tmp_path):
 
 @pytest.mark.parametrize(
     "today, expected",
-    [(date(2026, 11, 22), "63 months 22 days overdue"), (date(2021, 7, 31), None)],
+    [(date(2026, 11, 22), "5 years 3 months overdue"), (date(2021, 7, 31), None)],
     ids=["overdue", "due today"],
 )
 def test_overdue_banner(tmp_path, today, expected):

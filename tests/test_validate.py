@@ -72,7 +72,7 @@ CASES = [
     (
         "unset required variable warns",
         {ALPHA: "id: alpha\nadopts: model\n"},
-        f"{ALPHA}:1: warning: required variable 'lead_name' (Name of the lead) has no value; it shows as 'to be confirmed'",
+        f"{ALPHA}:1: warning: required variable 'lead_name' (Name of the lead) has no value; staff see a blank and 'ask the school office'",
     ),
     (
         "variant chain loops",
