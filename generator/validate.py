@@ -7,6 +7,7 @@ from typing import Iterable
 
 from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
+from generator.limits import limits
 from generator.load import LoadedPolicy, Located, Project, load_project
 from generator.model import School, Variable, clause_ids
 from generator.references import scan
@@ -86,7 +87,7 @@ def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
 
 
 def check_policy(policy: LoadedPolicy, unreadable: set[str] = frozenset()) -> list[Problem]:
-    return [*_structure(policy, unreadable), *_texts(policy), *unsafe(policy_texts(policy))]
+    return [*_structure(policy, unreadable), *limits(policy_texts(policy)), *_texts(policy), *unsafe(policy_texts(policy))]
 
 
 def _structure(policy: LoadedPolicy, unreadable: set[str]) -> list[Problem]:
@@ -153,7 +154,7 @@ def _texts(policy: LoadedPolicy) -> list[Problem]:
 
 
 def check_school(resolved: Resolved, variant: Located[School]) -> list[Problem]:
-    return [*_school_variables(resolved), *_omitted_refs(resolved), *unsafe(overlay_texts(variant))]
+    return [*_school_variables(resolved), *_omitted_refs(resolved), *limits(overlay_texts(variant)), *unsafe(overlay_texts(variant))]
 
 
 def overlay_texts(variant: Located[School]) -> Iterable[Text]:

@@ -128,7 +128,7 @@ def _apply(variant: Located[School], trees: dict[str, list[_Node]], content: dic
 
     def missing(key: tuple, clause_id: str) -> bool:
         if _locate(trees, clause_id):
-            return False
+            return clause_id not in content  # listed, but its file failed to load: that problem is reported
         problems.append(Problem(variant.path, variant.doc.line(key), f"{key[0]} names clause '{clause_id}', which is not in the policy it adopts{did_you_mean(clause_id, content)}; expected an existing clause ID"))
         return True
 

@@ -1,0 +1,81 @@
+"""Bounds on Markdown source text that keep every renderer fast: size, nesting and open brackets.
+
+Python-Markdown scans from each '[' (and from each '(' after ']') to its closing bracket, so
+unclosed or deeply nested brackets make a paragraph quadratic; deeply nested lists and quotes
+recurse in Python-Markdown and in Typst. Each bound is far above what a policy needs.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Protocol
+
+from generator.errors import Problem
+
+MAX_CHARS = 20_000
+MAX_NESTING = 16
+MAX_OPEN_BRACKETS = 32
+MARKER = re.compile(r"(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
+BLANK = re.compile(r"\n[ \t]*\n")
+PAIRS = {"[": "]", "(": ")"}
+
+
+class Source(Protocol):
+    text: str
+    path: str
+    line: int
+
+
+def limits(texts: Iterable[Source]) -> list[Problem]:
+    problems = []
+    for text in texts:
+        found = _nesting(text) or _size(text) or _brackets(text)
+        if found:
+            problems.append(found)
+    return problems
+
+
+def _size(source: Source) -> Problem | None:
+    if len(source.text) <= MAX_CHARS:
+        return None
+    return Problem(source.path, source.line, f"text is {len(source.text):,} characters; expected at most {MAX_CHARS:,} in one clause or item (split it into several clauses)")
+
+
+def nesting(line: str) -> int:
+    """How many lists and block quotes a line opens: its indent (4 spaces a level) and its markers."""
+    expanded = line.expandtabs(4)
+    rest = expanded.lstrip(" ")
+    depth = (len(expanded) - len(rest)) // 4
+    at = 0
+    while (marker := MARKER.match(rest, at)) and marker.end() > at:
+        depth, at = depth + 1, marker.end()
+    return depth
+
+
+def _nesting(source: Source) -> Problem | None:
+    for i, line in enumerate(source.text.split("\n")):
+        if nesting(line) > MAX_NESTING:
+            return Problem(source.path, source.line + i, f"lists or block quotes nested more than {MAX_NESTING} levels deep; expected at most {MAX_NESTING} levels")
+    return None
+
+
+def open_brackets(paragraph: str) -> int:
+    """Brackets the Markdown renderer must scan past: the deepest nesting plus those never closed."""
+    stack: list[str] = []
+    deepest = 0
+    for char in paragraph:
+        if char in PAIRS:
+            stack.append(char)
+            deepest = max(deepest, len(stack))
+        elif stack and char == PAIRS[stack[-1]]:
+            stack.pop()
+    return deepest + len(stack)
+
+
+def _brackets(source: Source) -> Problem | None:
+    start = 0
+    for block in BLANK.split(source.text):
+        if open_brackets(block) > MAX_OPEN_BRACKETS:
+            line = source.line + source.text.count("\n", 0, source.text.find(block, start))
+            return Problem(source.path, line, f"paragraph has more than {MAX_OPEN_BRACKETS} unclosed or nested '[' and '(' brackets; expected at most {MAX_OPEN_BRACKETS} (close each '[' with ']', or write \\[ for a bracket in the text)")
+        start += len(block)
+    return None

@@ -1,0 +1,76 @@
+"""No single source can stall or crash check/build: the heavy cases of the bad-input corpus run
+in a subprocess under an address-space limit and a timeout (safety nets that fail the test), and
+the child's peak memory is read back. Bounds on Markdown text are checked directly too."""
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factories import project
+from generator.limits import MAX_NESTING, limits, nesting, open_brackets
+from generator.validate import Text
+from helpers import copy_site_config
+from test_bad_inputs import CORPUS, HEAVY, apply, problem_lines
+
+ADDRESS_SPACE = 1024**3
+MAX_RSS_KB = 500 * 1024
+RUN_AND_MEASURE = """\
+import resource, subprocess, sys
+limit = int(sys.argv[1])
+done = subprocess.run(sys.argv[2:], capture_output=True, text=True, timeout=60,
+    preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+sys.stdout.write(done.stdout + done.stderr)
+print(f"maxrss-kb {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+sys.exit(done.returncode)
+"""
+
+
+def _run_limited(root: Path, command: str) -> tuple[int, str, int]:
+    exe = str(Path(sys.executable).with_name("policy-site"))
+    done = subprocess.run([sys.executable, "-c", RUN_AND_MEASURE, str(ADDRESS_SPACE), exe, "--root", str(root), command],
+                          capture_output=True, text=True, timeout=90)
+    *lines, last = done.stdout.rstrip("\n").split("\n")
+    assert last.startswith("maxrss-kb "), done.stdout + done.stderr
+    return done.returncode, "\n".join(lines) + done.stderr, int(last.split()[1])
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("case", HEAVY)
+def test_heavy_input_ends_quickly_with_a_clear_message(tmp_path, case, command):
+    root = copy_site_config(project(tmp_path / "project"))
+    apply(CORPUS / case, root)
+    code, output, maxrss_kb = _run_limited(root, command)
+    assert code == 1, output
+    assert "Traceback" not in output and "internal error" not in output and "TimeoutExpired" not in output, output
+    assert len(problem_lines(output, case)) == 1, output
+    assert maxrss_kb < MAX_RSS_KB, f"peak memory {maxrss_kb // 1024} MB"
+
+
+def _texts(body: str) -> list[Text]:
+    return [Text(body, "policies/model/clauses/x.md", 5)]
+
+
+@pytest.mark.parametrize("line, depth", [("plain", 0), ("- item", 1), ("    - item", 2), ("> > quote", 2), (">>> - 1. x", 5), ("- - -", 2), ("\t\t- x", 3)])
+def test_nesting_counts_indents_quotes_and_markers(line, depth):
+    assert nesting(line) == depth
+
+
+@pytest.mark.parametrize("text, count", [("[a](b) and [[xref]]", 2), ("[" * 5, 10), ("[x](" * 3, 6), ("(a [b] c)", 2), (":( sad", 2)])
+def test_open_brackets_counts_nesting_and_unclosed(text, count):
+    assert open_brackets(text) == count
+
+
+def test_limits_pass_an_ordinary_clause():
+    body = "Staff must:\n\n- read [the policy](https://example.org) and [[intro-b]];\n    - sign it (see 4.1).\n\n> Quoted guidance.\n"
+    assert limits(_texts(body)) == []
+
+
+def test_limits_report_the_first_line_too_deep():
+    body = "Intro.\n" + "".join("    " * i + "- x\n" for i in range(MAX_NESTING + 3))
+    [problem] = limits(_texts(body))
+    assert problem.line == 5 + 1 + MAX_NESTING
+    assert f"at most {MAX_NESTING} levels" in problem.message
