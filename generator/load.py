@@ -135,6 +135,7 @@ def _load_policy(reader: Reader, folder: str, files: list[str], project: Project
     base = f"{ROOT}/{folder}"
     policy, problems = _load(reader, f"{base}/policy.yml", Policy)
     if policy is None:
+        project.unreadable.add(f"{base}/policy.yml")
         return problems
     loaded = LoadedPolicy(policy)
     if policy.model.id in project.policies or policy.model.id in project.schools:

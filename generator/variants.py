@@ -90,6 +90,8 @@ def variant_chain(project: Project, school_id: str) -> tuple[list[Located[School
         current = variant.model.adopts
     if current in project.policies:
         return chain, current, []
+    if f"policies/{current}/policy.yml" in project.unreadable:
+        return [], None, []  # the policy's own problem is reported; this school cannot be checked further
     last = chain[0]
     known = list(project.policies) + list(project.schools)
     return [], None, [Problem(last.path, last.doc.line(("adopts",)), f"adopts '{current}', which is neither a policy nor a variant{did_you_mean(current, known)}; expected a policy ID or a school ID")]
