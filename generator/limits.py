@@ -1,8 +1,8 @@
 """Bounds on Markdown source text that keep every renderer fast: size, nesting and open brackets.
 
-Python-Markdown scans from each '[' (and from each '(' after ']') to its closing bracket, so
-unclosed or deeply nested brackets make a paragraph quadratic; deeply nested lists and quotes
-recurse in Python-Markdown and in Typst. Each bound is far above what a policy needs.
+Python-Markdown scans from each '[' (and from each '(' after ']') to its closing bracket, and
+from each '<' to its '>', so unclosed or deeply nested brackets make it quadratic; deeply nested
+lists and quotes recurse in Python-Markdown and in Typst. Each bound is far above what a policy needs.
 """
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from typing import Iterable, Protocol
 
 from generator.errors import Problem
 
-MAX_CHARS = 20_000
+MAX_CHARS = 10_000
 MAX_NESTING = 16
 MAX_OPEN_BRACKETS = 32
 MARKER = re.compile(r"(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
 BLANK = re.compile(r"\n[ \t]*\n")
 PAIRS = {"[": "]", "(": ")"}
+UNCLOSED_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
 
 
 class Source(Protocol):
@@ -28,7 +29,7 @@ class Source(Protocol):
 def limits(texts: Iterable[Source]) -> list[Problem]:
     problems = []
     for text in texts:
-        found = _nesting(text) or _size(text) or _brackets(text)
+        found = _nesting(text) or _size(text) or _brackets(text) or _tags(text)
         if found:
             problems.append(found)
     return problems
@@ -79,3 +80,11 @@ def _brackets(source: Source) -> Problem | None:
             return Problem(source.path, line, f"paragraph has more than {MAX_OPEN_BRACKETS} unclosed or nested '[' and '(' brackets; expected at most {MAX_OPEN_BRACKETS} (close each '[' with ']', or write \\[ for a bracket in the text)")
         start += len(block)
     return None
+
+
+def _tags(source: Source) -> Problem | None:
+    unclosed = list(UNCLOSED_TAG.finditer(source.text))
+    if len(unclosed) <= MAX_OPEN_BRACKETS:
+        return None
+    line = source.line + source.text.count("\n", 0, unclosed[0].start())
+    return Problem(source.path, line, f"more than {MAX_OPEN_BRACKETS} '<' start an HTML tag that is never closed with '>'; expected at most {MAX_OPEN_BRACKETS} (write &lt; for a '<' in the text)")

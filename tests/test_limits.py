@@ -74,3 +74,14 @@ def test_limits_report_the_first_line_too_deep():
     [problem] = limits(_texts(body))
     assert problem.line == 5 + 1 + MAX_NESTING
     assert f"at most {MAX_NESTING} levels" in problem.message
+
+
+def test_limits_refuse_unclosed_html_tags_but_not_closed_ones():
+    assert limits(_texts("<abbr title='x'>DSL</abbr> " * 40)) == []
+    [problem] = limits(_texts("Intro.\n\n" + "<a" * 40))
+    assert problem.line == 7 and "never closed with '>'" in problem.message
+
+
+def test_limits_refuse_a_long_text_with_its_length():
+    [problem] = limits(_texts("word " * 2_001))
+    assert "text is 10,005 characters; expected at most 10,000" in problem.message
