@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import project
+from factories import checked, project
 from generator.limits import MAX_NESTING, limits, nesting, open_brackets
 from generator.validate import Text
 from helpers import copy_site_config
@@ -85,3 +85,45 @@ def test_limits_refuse_unclosed_html_tags_but_not_closed_ones():
 def test_limits_refuse_a_long_text_with_its_length():
     [problem] = limits(_texts("word " * 2_001))
     assert "text is 10,005 characters; expected at most 10,000" in problem.message
+
+
+ALIASES = "YAML anchors and aliases (&name / *name) are not allowed in sources; write the value out"
+SCHOOL = "id: alpha\nadopts: model\nname: Alpha School\nshort_name: Alpha\nvariables:\n  lead_name: Ann Lee\n"
+
+
+def _errors(tmp_path: Path, changes: dict[str, str]) -> list[str]:
+    return [str(p) for p in checked(project(tmp_path, changes)).problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize("path, text, line", [
+    ("policies/model/dos-donts.yml", "items:\n  - id: a\n    kind: do\n    text: &t lock your screen\n    topic: *t\n", 4),
+    ("policies/model/clauses/intro-a.md", "---\nid: &i intro-a\ntitle: Purpose\n---\nText.\n", 2),
+    ("policies/schools/alpha.yml", SCHOOL + "metadata:\n  <<: *base\n", 8),
+])
+def test_anchors_aliases_and_merges_are_refused_everywhere(tmp_path, path, text, line):
+    assert f"{path}:{line}: {ALIASES}" in _errors(tmp_path, {path: text})
+
+
+def test_duplicate_key_in_a_form_names_both_lines(tmp_path):
+    form = "id: log\ntitle: Incident log\ntitle: Log\nrequired_by: [intro-b]\n"
+    assert any(e.startswith("policies/model/forms/log.yml:3: duplicate key 'title' (first on line 2)") for e in _errors(tmp_path, {"policies/model/forms/log.yml": form}))
+
+
+def test_a_bom_is_stripped_silently(tmp_path):
+    from factories import POLICY
+
+    assert _errors(tmp_path, {"policies/model/policy.yml": "\ufeff" + POLICY, "policies/schools/alpha.yml": "\ufeff" + SCHOOL}) == []
+
+
+def test_a_control_character_written_as_a_yaml_escape_is_refused(tmp_path):
+    school = SCHOOL + 'replace:\n  intro-a: "Our text\\0 with a NUL."\n'
+    assert any(e.startswith("policies/schools/alpha.yml:8: NUL U+0000 in the text") for e in _errors(tmp_path, {"policies/schools/alpha.yml": school}))
+
+
+def test_a_symlink_inside_the_project_is_read(tmp_path):
+    root = project(tmp_path)
+    (root / "shared").mkdir()
+    clause = root / "policies/model/clauses/intro-a.md"
+    clause.rename(root / "shared/intro-a.md")
+    clause.symlink_to(root / "shared/intro-a.md")
+    assert "intro-a" in checked(root).project.policies["model"].clauses
