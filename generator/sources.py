@@ -109,8 +109,8 @@ class _Walk:
         elif isinstance(node, yaml.SequenceNode):
             for i, value in enumerate(node.value):
                 self.node(value, loc + (i,))
-        elif isinstance(node, yaml.ScalarNode) and CONTROL.search(node.value):
-            self.problems.append((self.line(node), control_message(CONTROL.search(node.value).group())))
+        elif isinstance(node, yaml.ScalarNode) and (bad := CONTROL.search(node.value)):
+            self.problems.append((self.line(node), control_message(bad.group())))
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> None:
         first: dict[tuple[str, Any], int] = {}

@@ -47,8 +47,11 @@ class Text:
 def check(reader: Reader, school: str | None = None) -> Checked:
     project, problems = load_project(reader)
     checked = Checked(project, problems=problems)
-    for policy in project.policies.values():
+    for policy_id, policy in list(project.policies.items()):
         checked.problems += check_policy(policy, project.unreadable)
+        if bounded := limits(policy_texts(policy)):
+            checked.problems += bounded
+            _set_aside(project, policy_id)
     for school_id, variant in project.schools.items():
         if school and school_id != school:
             continue
@@ -56,15 +59,21 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += found
         if resolved is None:
             continue
-        checked.problems += check_school(resolved, variant)
+        bounded = limits(overlay_texts(variant))
+        checked.problems += [*bounded, *check_school(resolved, variant)]
         checked.problems += check_branding(variant, reader)
-        if variant.model.publish:
+        if variant.model.publish and not bounded:
             checked.schools[school_id] = resolved
     if school and school not in project.schools:
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
     checked.problems += scan(checked, reader)
     checked.problems = sorted(set(checked.problems))
     return checked
+
+
+def _set_aside(project: Project, policy_id: str) -> None:
+    """A policy with text no renderer should be given (history and diffs included): not resolved for any school."""
+    project.unreadable.add(project.policies.pop(policy_id).policy.path)
 
 
 def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
@@ -87,7 +96,7 @@ def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
 
 
 def check_policy(policy: LoadedPolicy, unreadable: set[str] = frozenset()) -> list[Problem]:
-    return [*_structure(policy, unreadable), *limits(policy_texts(policy)), *_texts(policy), *unsafe(policy_texts(policy))]
+    return [*_structure(policy, unreadable), *_texts(policy), *unsafe(policy_texts(policy))]
 
 
 def _structure(policy: LoadedPolicy, unreadable: set[str]) -> list[Problem]:
@@ -154,7 +163,7 @@ def _texts(policy: LoadedPolicy) -> list[Problem]:
 
 
 def check_school(resolved: Resolved, variant: Located[School]) -> list[Problem]:
-    return [*_school_variables(resolved), *_omitted_refs(resolved), *limits(overlay_texts(variant)), *unsafe(overlay_texts(variant))]
+    return [*_school_variables(resolved), *_omitted_refs(resolved), *unsafe(overlay_texts(variant))]
 
 
 def overlay_texts(variant: Located[School]) -> Iterable[Text]:

@@ -127,3 +127,13 @@ def test_a_symlink_inside_the_project_is_read(tmp_path):
     clause.rename(root / "shared/intro-a.md")
     clause.symlink_to(root / "shared/intro-a.md")
     assert "intro-a" in checked(root).project.policies["model"].clauses
+
+
+def test_text_over_a_limit_is_never_handed_to_a_renderer(tmp_path):
+    """check() is also how history and diffs load old revisions: nothing over a limit may resolve."""
+    deep = "---\nid: intro-a\ntitle: Purpose\n---\n" + "> " * 100 + "x\n"
+    result = checked(project(tmp_path / "a", {"policies/model/clauses/intro-a.md": deep}))
+    assert result.schools == {} and [p.line for p in result.problems if p.severity == "error"] == [5]
+    school = SCHOOL + "replace:\n  intro-a: " + "\"" + "[" * 40 + "\"\n"
+    result = checked(project(tmp_path / "b", {"policies/schools/alpha.yml": school}))
+    assert set(result.schools) == {"beta"}
