@@ -21,9 +21,12 @@ UNCLOSED_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
 
 
 class Source(Protocol):
-    text: str
-    path: str
-    line: int
+    @property
+    def text(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
 
 
 def limits(texts: Iterable[Source]) -> list[Problem]:

@@ -16,6 +16,8 @@ from generator.sources import Reader
 from generator.text import BUILT_IN, variables_in, xrefs_in
 from generator.variants import Resolved, resolve
 
+MAX_ROWS = 500
+MAX_COLUMNS = 20
 FORMATS = {
     "phone": (re.compile(r"^\+?[0-9 ()-]{6,20}$"), "a phone number such as 020 8000 0000"),
     "email": (re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), "an email address such as office@school.sch.uk"),
@@ -49,7 +51,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     checked = Checked(project, problems=problems)
     for policy_id, policy in list(project.policies.items()):
         checked.problems += check_policy(policy, project.unreadable)
-        if bounded := limits(policy_texts(policy)):
+        if bounded := [*limits(policy_texts(policy)), *_table_sizes(policy)]:
             checked.problems += bounded
             _set_aside(project, policy_id)
     for school_id, variant in project.schools.items():
@@ -74,6 +76,18 @@ def check(reader: Reader, school: str | None = None) -> Checked:
 def _set_aside(project: Project, policy_id: str) -> None:
     """A policy with text no renderer should be given (history and diffs included): not resolved for any school."""
     project.unreadable.add(project.policies.pop(policy_id).policy.path)
+
+
+def _table_sizes(policy: LoadedPolicy) -> list[Problem]:
+    problems = []
+    for form in policy.forms.values():
+        for i, table in enumerate(form.model.tables):
+            rows = table.rows if isinstance(table.rows, int) else len(table.rows)
+            if not 0 <= rows <= MAX_ROWS:
+                problems.append(Problem(form.path, form.doc.line(("tables", i, "rows")), f"table '{table.id}' has {rows:,} rows; expected 0 to {MAX_ROWS} (split it into several tables)"))
+            if len(table.columns) > MAX_COLUMNS:
+                problems.append(Problem(form.path, form.doc.line(("tables", i, "columns")), f"table '{table.id}' has {len(table.columns):,} columns; expected at most {MAX_COLUMNS}"))
+    return problems
 
 
 def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:

@@ -137,3 +137,14 @@ def test_text_over_a_limit_is_never_handed_to_a_renderer(tmp_path):
     school = SCHOOL + "replace:\n  intro-a: " + "\"" + "[" * 40 + "\"\n"
     result = checked(project(tmp_path / "b", {"policies/schools/alpha.yml": school}))
     assert set(result.schools) == {"beta"}
+
+
+@pytest.mark.parametrize("table, message", [
+    ("columns: [Date, Note]\n    rows: 100000000", "policies/model/forms/log.yml:6: table 'entries' has 100,000,000 rows; expected 0 to 500"),
+    ("columns: [Date, Note]\n    rows: -3", "policies/model/forms/log.yml:6: table 'entries' has -3 rows; expected 0 to 500"),
+    ("columns: [" + ", ".join(["c"] * 21) + "]", "policies/model/forms/log.yml:5: table 'entries' has 21 columns; expected at most 20"),
+])
+def test_a_form_table_is_bounded(tmp_path, table, message):
+    form = f"id: log\ntitle: Incident log\ntables:\n  - id: entries\n    {table}\nrequired_by: [intro-b]\n"
+    result = checked(project(tmp_path, {"policies/model/forms/log.yml": form}))
+    assert any(str(p).startswith(message) for p in result.problems) and result.schools == {}
