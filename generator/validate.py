@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
 from generator.limits import limits
 from generator.load import LoadedPolicy, Located, Project, load_project
-from generator.model import School, Variable, clause_ids
+from generator.model import VARIABLE, School, Variable, clause_ids
 from generator.references import scan
 from generator.safety import unsafe
 from generator.sources import Reader
-from generator.text import BUILT_IN, variables_in, xrefs_in
+from generator.text import BUILT_IN, substitute, variables_in, xrefs_in
 from generator.variants import Resolved, resolve
 
 MAX_ROWS = 500
@@ -61,7 +61,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += found
         if resolved is None:
             continue
-        bounded = limits(overlay_texts(variant))
+        bounded = limits(overlay_texts(variant)) or _filled_limits(resolved)
         checked.problems += [*bounded, *check_school(resolved, variant)]
         checked.problems += check_branding(variant, reader)
         if variant.model.publish and not bounded:
@@ -71,6 +71,13 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     checked.problems += scan(checked, reader)
     checked.problems = sorted(set(checked.problems))
     return checked
+
+
+def _filled_limits(resolved: Resolved) -> list[Problem]:
+    """The same bounds once the school's values are filled in: a value used many times multiplies."""
+    values = resolved.values
+    filled = (Text(substitute(t.text, lambda name: values.get(name, "")), t.path, t.line) for t in _resolved_texts(resolved) if VARIABLE.search(t.text))
+    return [replace(p, message=f"with school '{resolved.school.model.id}' variables filled in, {p.message}") for p in limits(filled)]
 
 
 def _set_aside(project: Project, policy_id: str) -> None:

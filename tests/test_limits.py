@@ -148,3 +148,16 @@ def test_a_form_table_is_bounded(tmp_path, table, message):
     form = f"id: log\ntitle: Incident log\ntables:\n  - id: entries\n    {table}\nrequired_by: [intro-b]\n"
     result = checked(project(tmp_path, {"policies/model/forms/log.yml": form}))
     assert any(str(p).startswith(message) for p in result.problems) and result.schools == {}
+
+
+@pytest.mark.parametrize("value, uses, message", [
+    ("[" * 20, 2, "paragraph has more than 32 unclosed or nested '[' and '(' brackets"),
+    ("x" * 900, 20, "text is 18,"),
+])
+def test_bounds_hold_once_a_school_fills_in_its_values(tmp_path, value, uses, message):
+    clause = "---\nid: intro-a\ntitle: Purpose\n---\n" + "{{ lead_name }} " * uses + "\n"
+    school = SCHOOL.replace("Ann Lee", f"'{value}'")
+    result = checked(project(tmp_path, {"policies/model/clauses/intro-a.md": clause, "policies/schools/alpha.yml": school}))
+    errors = [str(p) for p in result.problems if p.severity == "error"]
+    assert any(e.startswith(f"policies/model/clauses/intro-a.md:5: with school 'alpha' variables filled in, {message}") for e in errors), errors
+    assert set(result.schools) == {"beta"}
