@@ -2,7 +2,8 @@
 
 Python-Markdown scans from each '[' (and from each '(' after ']') to its closing bracket, and
 from each '<' to its '>', so unclosed or deeply nested brackets make it quadratic; deeply nested
-lists and quotes recurse in Python-Markdown and in Typst. Each bound is far above what a policy needs.
+lists, quotes and HTML elements recurse in Python-Markdown, the typesetter and Typst, and very
+wide tables are slow to typeset. Each bound is far above what a policy needs.
 """
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ MARKER = re.compile(r"(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*")
 BLANK = re.compile(r"\n[ \t]*\n")
 PAIRS = {"[": "]", "(": ")"}
 UNCLOSED_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+MAX_TABLE_COLUMNS = 20
 
 
 class Source(Protocol):
@@ -32,7 +36,7 @@ class Source(Protocol):
 def limits(texts: Iterable[Source]) -> list[Problem]:
     problems = []
     for text in texts:
-        found = _nesting(text) or _size(text) or _brackets(text) or _tags(text)
+        found = _nesting(text) or _size(text) or _html_depth(text) or _table_width(text) or _brackets(text) or _tags(text)
         if found:
             problems.append(found)
     return problems
@@ -91,3 +95,31 @@ def _tags(source: Source) -> Problem | None:
         return None
     line = source.line + source.text.count("\n", 0, unclosed[0].start())
     return Problem(source.path, line, f"more than {MAX_OPEN_BRACKETS} '<' start an HTML tag that is never closed with '>'; expected at most {MAX_OPEN_BRACKETS} (write &lt; for a '<' in the text)")
+
+
+def too_deep_tag(text: str) -> int | None:
+    """Where the first HTML element nested more than MAX_NESTING deep opens, if one does."""
+    depth = 0
+    for tag in TAG.finditer(text):
+        closing, name, self_closing = tag.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in VOID:
+            depth += 1
+            if depth > MAX_NESTING:
+                return tag.start()
+    return None
+
+
+def _html_depth(source: Source) -> Problem | None:
+    at = too_deep_tag(source.text)
+    if at is None:
+        return None
+    return Problem(source.path, source.line + source.text.count("\n", 0, at), f"HTML elements nested more than {MAX_NESTING} levels deep; expected at most {MAX_NESTING} levels")
+
+
+def _table_width(source: Source) -> Problem | None:
+    for i, line in enumerate(source.text.split("\n")):
+        if line.replace("\\|", "").count("|") > MAX_TABLE_COLUMNS + 1:
+            return Problem(source.path, source.line + i, f"table row has more than {MAX_TABLE_COLUMNS} columns; expected at most {MAX_TABLE_COLUMNS} (split the table)")
+    return None

@@ -161,3 +161,16 @@ def test_bounds_hold_once_a_school_fills_in_its_values(tmp_path, value, uses, me
     errors = [str(p) for p in result.problems if p.severity == "error"]
     assert any(e.startswith(f"policies/model/clauses/intro-a.md:5: with school 'alpha' variables filled in, {message}") for e in errors), errors
     assert set(result.schools) == {"beta"}
+
+
+def test_html_nesting_is_bounded_and_void_elements_do_not_nest():
+    assert limits(_texts("<p>a<br>b<img src='x.png'><br/></p>" * 40 + "<span>" * MAX_NESTING)) == []
+    [problem] = limits(_texts("Intro.\n" + "<b>" * (MAX_NESTING + 1) + "x"))
+    assert problem.line == 6 and f"HTML elements nested more than {MAX_NESTING} levels deep" in problem.message
+
+
+def test_a_table_is_at_most_twenty_columns_wide():
+    ok = "|" + "a|" * 20 + "\n|" + "-|" * 20 + "\n"
+    assert limits(_texts(ok)) == []
+    [problem] = limits(_texts(ok.replace("a|", "a|a|", 1)))
+    assert problem.line == 5 and "table row has more than 20 columns" in problem.message
