@@ -33,6 +33,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "deep-quote": lambda: FRONT + "> " * 490_000 + "\n",
     "open-brackets": lambda: FRONT + "[" * 990_000 + "\n",
     "open-html": lambda: FRONT + "<a" * 490_000 + "\n",
+    "deep-html": lambda: FRONT + "<b>" * 2_400 + "x\n",
 }
 
 
