@@ -7,13 +7,13 @@ from typing import Iterable
 
 from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
-from generator.limits import limits
+from generator.limits import MAX_CHARS, limits
 from generator.load import LoadedPolicy, Located, Project, load_project
 from generator.model import VARIABLE, School, Variable, clause_ids
 from generator.references import scan
 from generator.safety import unsafe
 from generator.sources import Reader
-from generator.text import BUILT_IN, substitute, variables_in, xrefs_in
+from generator.text import BUILT_IN, variables_in, xrefs_in
 from generator.variants import Resolved, resolve
 
 MAX_ROWS = 500
@@ -50,10 +50,11 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     project, problems = load_project(reader)
     checked = Checked(project, problems=problems)
     for policy_id, policy in list(project.policies.items()):
-        checked.problems += check_policy(policy, project.unreadable)
         if bounded := [*limits(policy_texts(policy)), *_table_sizes(policy)]:
-            checked.problems += bounded
+            checked.problems += [*bounded, *_structure(policy, project.unreadable)]
             _set_aside(project, policy_id)
+        else:
+            checked.problems += check_policy(policy, project.unreadable)
     for school_id, variant in project.schools.items():
         if school and school_id != school:
             continue
@@ -62,7 +63,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         if resolved is None:
             continue
         bounded = limits(overlay_texts(variant)) or _filled_limits(resolved)
-        checked.problems += [*bounded, *check_school(resolved, variant)]
+        checked.problems += bounded or check_school(resolved, variant)
         checked.problems += check_branding(variant, reader)
         if variant.model.publish and not bounded:
             checked.schools[school_id] = resolved
@@ -75,9 +76,26 @@ def check(reader: Reader, school: str | None = None) -> Checked:
 
 def _filled_limits(resolved: Resolved) -> list[Problem]:
     """The same bounds once the school's values are filled in: a value used many times multiplies."""
-    values = resolved.values
-    filled = (Text(substitute(t.text, lambda name: values.get(name, "")), t.path, t.line) for t in _resolved_texts(resolved) if VARIABLE.search(t.text))
-    return [replace(p, message=f"with school '{resolved.school.model.id}' variables filled in, {p.message}") for p in limits(filled)]
+    problems = []
+    for text in _resolved_texts(resolved):
+        if VARIABLE.search(text.text):
+            filled = _fill_within(text.text, resolved.values, MAX_CHARS)
+            found = limits([replace(text, text=filled)]) if filled is not None else [Problem(text.path, text.line, f"text is more than {MAX_CHARS:,} characters; expected at most {MAX_CHARS:,} in one clause or item")]
+            problems += [replace(p, message=f"with school '{resolved.school.model.id}' variables filled in, {p.message}") for p in found]
+    return problems
+
+
+def _fill_within(text: str, values: dict[str, str], budget: int) -> str | None:
+    """The text with its variables filled in, or None as soon as it would exceed the budget."""
+    parts, size, at = [], 0, 0
+    for use in VARIABLE.finditer(text):
+        value = values.get(use.group(1), "")
+        parts += [text[at : use.start()], value]
+        size, at = size + use.start() - at + len(value), use.end()
+        if size > budget:
+            return None
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _set_aside(project: Project, policy_id: str) -> None:

@@ -152,7 +152,7 @@ def test_a_form_table_is_bounded(tmp_path, table, message):
 
 @pytest.mark.parametrize("value, uses, message", [
     ("[" * 20, 2, "paragraph has more than 32 unclosed or nested '[' and '(' brackets"),
-    ("x" * 900, 20, "text is 18,"),
+    ("x" * 900, 20, "text is more than 10,000 characters"),
 ])
 def test_bounds_hold_once_a_school_fills_in_its_values(tmp_path, value, uses, message):
     clause = "---\nid: intro-a\ntitle: Purpose\n---\n" + "{{ lead_name }} " * uses + "\n"
