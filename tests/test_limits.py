@@ -1,9 +1,9 @@
 """No single source can stall or crash check/build: the heavy cases of the bad-input corpus run
 in a subprocess under an address-space limit and a timeout (safety nets that fail the test), and
-the child's peak memory is read back. Bounds on Markdown text are checked directly too."""
+the child's peak memory is read back. The bounds on text and tables, and the refusals of YAML
+anchors, duplicate keys, control characters and symlinks, are checked directly too."""
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 from pathlib import Path
