@@ -86,6 +86,10 @@ class Doc:
 
 ALIASES = "YAML anchors and aliases (&name / *name) are not allowed in sources; write the value out"
 CONTROL_NAMES = {"\x00": "NUL", "\x7f": "DEL"}
+MAX_NUMBER_CHARS = 50
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
 class _Refused(Exception):
@@ -109,8 +113,8 @@ class _Walk:
         elif isinstance(node, yaml.SequenceNode):
             for i, value in enumerate(node.value):
                 self.node(value, loc + (i,))
-        elif isinstance(node, yaml.ScalarNode) and (bad := CONTROL.search(node.value)):
-            self.problems.append((self.line(node), control_message(bad.group())))
+        elif isinstance(node, yaml.ScalarNode) and (problem := _scalar_problem(node)):
+            self.problems.append((self.line(node), problem))
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> None:
         first: dict[tuple[str, Any], int] = {}
@@ -126,6 +130,20 @@ class _Walk:
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + 1 + self.offset
+
+
+def _scalar_problem(node: yaml.ScalarNode) -> str | None:
+    """What would otherwise fail inside the YAML library, or pass a control character on."""
+    if bad := CONTROL.search(node.value):
+        return control_message(bad.group())
+    if node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+        return f"number is {len(node.value):,} characters long; expected at most {MAX_NUMBER_CHARS} (put it in quotes if it is text)"
+    if node.tag == TIMESTAMP_TAG:
+        try:
+            TIMESTAMPS.construct_yaml_timestamp(node)
+        except ValueError:
+            return f"'{node.value}' is not a real date or time; expected a date such as 2024-09-01"
+    return None
 
 
 def control_message(char: str) -> str:
@@ -173,13 +191,17 @@ def _screen(text: str, loader_class: type) -> None:
         loader.dispose()
 
 
-def _compose_and_construct(text: str, loader_class: type) -> tuple[yaml.Node | None, Any]:
-    """One parse: the node tree (for line numbers) and the data constructed from it."""
+def _compose_and_construct(text: str, loader_class: type, offset: int) -> tuple[Any, _Walk]:
+    """One parse: the node tree, walked for line numbers and problems, then the data built from it."""
     _screen(text, loader_class)
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        walk = _Walk(offset)
+        if node is None:
+            return None, walk
+        walk.node(node)
+        return (None if walk.problems else loader.construct_document(node)), walk
     finally:
         loader.dispose()
 
@@ -187,9 +209,9 @@ def _compose_and_construct(text: str, loader_class: type) -> tuple[yaml.Node | N
 def parse_yaml(path: str, text: str, offset: int = 0) -> tuple[Doc | None, Problem | None]:
     try:
         try:
-            node, data = _compose_and_construct(text, FAST_LOADER)  # libyaml: ~50x faster
+            data, walk = _compose_and_construct(text, FAST_LOADER, offset)  # libyaml: ~50x faster
         except yaml.YAMLError:  # the pure-Python parser's message, as before
-            node, data = _compose_and_construct(text, yaml.SafeLoader)
+            data, walk = _compose_and_construct(text, yaml.SafeLoader, offset)
     except _Refused as exc:
         return None, Problem(path, exc.line + 1 + offset, exc.message)
     except yaml.YAMLError as exc:
@@ -198,10 +220,6 @@ def parse_yaml(path: str, text: str, offset: int = 0) -> tuple[Doc | None, Probl
         what = getattr(exc, "problem", None) or str(exc)
         hint = "; indent with spaces, not tabs" if "\\t" in what or "\t" in what else ""
         return None, Problem(path, line, f"malformed YAML: {what}{hint}; expected valid YAML")
-    if node is None:
-        return Doc(path, data if data is not None else {}), None
-    walk = _Walk(offset)
-    walk.node(node)
     if walk.problems:
         return None, Problem(path, *walk.problems[0])
     return Doc(path, data if data is not None else {}, walk.lines), None

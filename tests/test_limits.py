@@ -174,3 +174,15 @@ def test_a_table_is_at_most_twenty_columns_wide():
     assert limits(_texts(ok)) == []
     [problem] = limits(_texts(ok.replace("a|", "a|a|", 1)))
     assert problem.line == 5 and "table row has more than 20 columns" in problem.message
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2021-02-30", "'2021-02-30' is not a real date or time; expected a date such as 2024-09-01"),
+    ("9" * 5_000, "number is 5,000 characters long; expected at most 50 (put it in quotes if it is text)"),
+    ("0b" + "1" * 100, "number is 102 characters long"),
+])
+def test_a_value_the_yaml_library_cannot_build_is_a_clear_problem(tmp_path, value, message):
+    from factories import POLICY
+
+    policy = POLICY.replace("review_due: Summer 2021", f"review_due: {value}")
+    assert any(e.startswith(f"policies/model/policy.yml:7: {message}") for e in _errors(tmp_path, {"policies/model/policy.yml": policy}))
