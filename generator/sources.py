@@ -19,6 +19,7 @@ MAX_BYTES = 1_000_000
 MAX_YAML_DEPTH = 50
 BOM = "\ufeff"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Loc = tuple[Any, ...]
 
@@ -119,9 +120,14 @@ class _Walk:
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> None:
         first: dict[tuple[str, Any], int] = {}
         for key, value in node.value:
-            child = loc + (key.value,)
             line = self.line(key)
-            if isinstance(key, yaml.ScalarNode) and (key.tag, key.value) in first:
+            if not isinstance(key, yaml.ScalarNode):
+                self.problems.append((line, "a key is a list or mapping; expected plain text before the ':'"))
+                continue
+            if problem := _scalar_problem(key):
+                self.problems.append((line, problem))
+            child = loc + (key.value,)
+            if (key.tag, key.value) in first:
                 self.problems.append((line, f"duplicate key '{key.value}' (first on line {first[key.tag, key.value]}); expected each key once (the second would silently replace the first)"))
             first.setdefault((key.tag, key.value), line)
             self.lines[child] = line
@@ -136,6 +142,8 @@ def _scalar_problem(node: yaml.ScalarNode) -> str | None:
     """What would otherwise fail inside the YAML library, or pass a control character on."""
     if bad := CONTROL.search(node.value):
         return control_message(bad.group())
+    if bad := SURROGATE.search(node.value):
+        return f"\\u{ord(bad.group()):04X} is half of a character (an unpaired surrogate); expected text, e.g. the character itself"
     if node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
         return f"number is {len(node.value):,} characters long; expected at most {MAX_NUMBER_CHARS} (put it in quotes if it is text)"
     if node.tag == TIMESTAMP_TAG:

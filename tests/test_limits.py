@@ -186,3 +186,13 @@ def test_a_value_the_yaml_library_cannot_build_is_a_clear_problem(tmp_path, valu
 
     policy = POLICY.replace("review_due: Summer 2021", f"review_due: {value}")
     assert any(e.startswith(f"policies/model/policy.yml:7: {message}") for e in _errors(tmp_path, {"policies/model/policy.yml": policy}))
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("? [a, b]\n: x\n", "policies/schools/alpha.yml:7: a key is a list or mapping; expected plain text before the ':'"),
+    ("2020-13-01: x\n", "policies/schools/alpha.yml:7: '2020-13-01' is not a real date or time"),
+    ('"a\\0": x\n', "policies/schools/alpha.yml:7: NUL U+0000 in the text"),
+    ('name2: "\\ud800"\n', "policies/schools/alpha.yml:7: \\uD800 is half of a character (an unpaired surrogate)"),
+])
+def test_keys_and_escapes_that_would_break_later_are_refused(tmp_path, extra, message):
+    assert any(e.startswith(message) for e in _errors(tmp_path, {"policies/schools/alpha.yml": SCHOOL + extra}))
