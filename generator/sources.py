@@ -17,6 +17,7 @@ from generator.errors import Problem
 
 MAX_BYTES = 1_000_000
 MAX_YAML_DEPTH = 50
+MAX_ENTRIES = 1_000
 BOM = "\ufeff"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -182,19 +183,24 @@ def _read(reader: Reader, path: str) -> tuple[str | None, Problem | None]:
 
 
 def _screen(text: str, loader_class: type) -> None:
-    """One pass over the parser's events, before any node is built: refuse aliases and deep nesting."""
-    loader, depth = loader_class(text), 0
+    """One pass over the parser's events, before any node is built: refuse aliases, deep nesting
+    and very long lists or mappings (each entry costs a model check and maybe a message)."""
+    loader, open_ = loader_class(text), [0]
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _Refused(event.start_mark.line, ALIASES)
+            if isinstance(event, yaml.NodeEvent):
+                open_[-1] += 1
+                if open_[-1] > 2 * MAX_ENTRIES:  # a mapping's entry is two nodes; a list's is one
+                    raise _Refused(event.start_mark.line, f"more than {MAX_ENTRIES:,} entries in one list or mapping; expected at most {MAX_ENTRIES:,} (split it up)")
             if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
+                open_.append(0 if isinstance(event, yaml.MappingStartEvent) else MAX_ENTRIES)
+                if len(open_) > MAX_YAML_DEPTH + 1:
                     raise _Refused(event.start_mark.line, f"YAML nested more than {MAX_YAML_DEPTH} levels deep; expected at most {MAX_YAML_DEPTH} levels")
             elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+                open_.pop()
     finally:
         loader.dispose()
 

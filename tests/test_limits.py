@@ -196,3 +196,15 @@ def test_a_value_the_yaml_library_cannot_build_is_a_clear_problem(tmp_path, valu
 ])
 def test_keys_and_escapes_that_would_break_later_are_refused(tmp_path, extra, message):
     assert any(e.startswith(message) for e in _errors(tmp_path, {"policies/schools/alpha.yml": SCHOOL + extra}))
+
+
+def test_a_list_or_mapping_has_at_most_a_thousand_entries(tmp_path):
+    school = "id: alpha\nadopts: model\nomit: [" + "x, " * 1_000 + "x]\n"
+    assert _errors(tmp_path, {"policies/schools/alpha.yml": school}) == [
+        "policies/schools/alpha.yml:3: more than 1,000 entries in one list or mapping; expected at most 1,000 (split it up)"]
+
+
+def test_a_file_lists_at_most_twenty_five_problems_then_a_count(tmp_path):
+    dos = "items: [" + ", ".join(["a"] * 40) + "]\n"
+    errors = _errors(tmp_path, {"policies/model/dos-donts.yml": dos})
+    assert len(errors) == 26 and any(e.endswith("15 more problems in this file, not listed; expected the ones above fixed first, then check again") for e in errors)
