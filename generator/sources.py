@@ -142,7 +142,7 @@ class _Walk:
 def _scalar_problem(node: yaml.ScalarNode) -> str | None:
     """What would otherwise fail inside the YAML library, or pass a control character on."""
     if bad := CONTROL.search(node.value):
-        return control_message(bad.group())
+        return _control_message(bad.group())
     if bad := SURROGATE.search(node.value):
         return f"\\u{ord(bad.group()):04X} is half of a character (an unpaired surrogate); expected text, e.g. the character itself"
     if node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
@@ -155,7 +155,7 @@ def _scalar_problem(node: yaml.ScalarNode) -> str | None:
     return None
 
 
-def control_message(char: str) -> str:
+def _control_message(char: str) -> str:
     name = CONTROL_NAMES.get(char, "control character")
     return f"{name} U+{ord(char):04X} in the text; expected printable text only (tab and newline are fine): remove it"
 
@@ -170,7 +170,7 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem(path, line, f"byte 0x{raw[exc.start]:02x} is not UTF-8; expected a UTF-8 text file (save it as UTF-8)")
     bad = CONTROL.search(text)
     if bad:
-        return None, Problem(path, text.count("\n", 0, bad.start()) + 1, control_message(bad.group()))
+        return None, Problem(path, text.count("\n", 0, bad.start()) + 1, _control_message(bad.group()))
     return text, None
 
 
