@@ -93,6 +93,8 @@ def variant_chain(project: Project, school_id: str) -> tuple[list[Located[School
         current = variant.model.adopts
     if current in project.policies:
         return chain, current, []
+    if f"policies/{current}/policy.yml" in project.unreadable:
+        return [], None, []  # the policy's own problem is reported; this school cannot be checked further
     last = chain[0]
     known = list(project.policies) + list(project.schools)
     return [], None, [Problem(last.path, last.doc.line(("adopts",)), f"adopts '{current}', which is neither a policy nor a variant{did_you_mean(current, known)}; expected a policy ID or a school ID")]
@@ -131,7 +133,7 @@ def _apply(variant: Located[School], trees: dict[str, list[_Node]], content: dic
 
     def missing(key: tuple, clause_id: str) -> bool:
         if _locate(trees, clause_id):
-            return False
+            return clause_id not in content  # listed, but its file failed to load: that problem is reported
         problems.append(Problem(variant.path, variant.doc.line(key), f"{key[0]} names clause '{clause_id}', which is not in the policy it adopts{did_you_mean(clause_id, content)}; expected an existing clause ID"))
         return True
 
