@@ -17,13 +17,17 @@ var STOP = new Set(("a able about across after all almost also am among an and a
   "whom why will with would yet you your im ive dont want").split(" "));
 var WORD = /[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*/g;
 var FIELDS = {title: 4, section: 1, text: 1};
-var KIND = {clause: 1, section: 0.6, page: 0.4};
+var KIND = {clause: 1, section: 0.3, page: 0.3};
 var MAX_RESULTS = 50;
 
 var engine = null;
 
+var IRREGULAR = {taken: "take", took: "take", gave: "give", given: "give", sent: "send", made: "make",
+                 kept: "keep", wrote: "write", written: "write", bought: "buy", told: "tell", said: "say"};
+
 function stem(word) {
   var w = word.toLowerCase().replace(/['\u2019]/g, "");
+  if (IRREGULAR[w]) w = IRREGULAR[w];
   if (w.length <= 3) return w;
   if (/ies$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y";
   else if (/sses$/.test(w)) w = w.slice(0, -2);
