@@ -87,8 +87,9 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     """Material's index → one entry per clause, one per section page, one per other page or heading.
 
     Pages in `excluded` (their paths) are left out.
-    Each entry: `location`, `title`, `text` (plain), `kind` (clause, section or page) and `parent`
-    (the title of the page it sits on, naming the policy for clauses and sections).
+    Each entry: `location`, `title`, `text` (plain) and `kind` (clause, section or page); a clause
+    names its `section` (shown after the policy's title, `config.policy`), any other heading its
+    page's title (`parent`).
     """
     clauses = {c["id"]: c for c in (open_data or {}).get("clauses", [])}
     policy = ((open_data or {}).get("policy") or {}).get("title") or ""
@@ -107,14 +108,14 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
             clause = clauses[anchor]
             section = clause["section"]["title"]
             docs.append({"location": doc["location"], "title": _clause_label(clause, title), "text": clause["text"],
-                         "kind": "clause", "section": section, "parent": f"{policy} › {section}" if policy else section})
+                         "kind": "clause", "section": section})
         elif not anchor and page in sections:
             docs.append({"location": path, "title": title, "text": _plain(doc.get("text", "")), "kind": "section",
                          "parent": policy})
         elif title or doc.get("text"):
             docs.append({"location": doc["location"], "title": title, "text": _plain(doc.get("text", "")), "kind": "page",
                          "parent": page_titles.get(path, "") if anchor else ""})
-    config = {**material.get("config", {}), "synonyms": [list(g) for g in synonyms.groups]}
+    config = {**material.get("config", {}), "policy": policy, "synonyms": [list(g) for g in synonyms.groups]}
     return {"config": config, "docs": docs}
 
 
