@@ -86,7 +86,7 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
                    excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Material's index → one entry per clause, one per section page, one per other page or heading.
 
-    Pages in `excluded` (their paths) are left out.
+    Pages in `excluded` (their paths) are found by their title only.
     Each entry: `location`, `title`, `text` (plain) and `kind` (clause, section or page); a clause
     names its `section` (shown after the policy's title, `config.policy`), any other heading its
     page's title (`parent`).
@@ -98,9 +98,11 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     docs = []
     for doc in material.get("docs", []):
         path, _, anchor = doc["location"].partition("#")
-        if path in excluded:
-            continue
         title = _plain(doc.get("title", ""))
+        if path in excluded:
+            if not anchor:
+                docs.append({"location": path, "title": title, "text": "", "kind": "page", "parent": ""})
+            continue
         if not anchor:
             page_titles[path] = title
         page = path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
@@ -120,7 +122,7 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
 
 
 def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]:
-    """Pages holding the Do's and Don'ts: a digest of clauses, so left to the clauses to answer."""
+    """Pages holding the Do's and Don'ts: a digest of clauses, so their text is left to the clauses."""
     paths = {d["location"].partition("#")[0] for d in material.get("docs", [])}
     def page(path: str) -> Path:
         return site_dir / path if path.endswith(".html") else site_dir / path / "index.html"

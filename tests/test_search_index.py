@@ -76,5 +76,6 @@ def test_one_entry_per_clause_naming_its_number_policy_and_section():
     assert by_location["sec-mobile/#untitled"]["title"] == "Untitled"
     assert by_location["sec-mobile/"]["kind"] == "section"
     assert by_location[""] == {"location": "", "title": "Home", "text": "Welcome", "kind": "page", "parent": ""}
-    assert not [d for d in index["docs"] if d["location"].startswith("quick/")]
+    assert [d for d in index["docs"] if d["location"].startswith("quick/")] == [
+        {"location": "quick/", "title": "Do's and Don'ts", "text": "", "kind": "page", "parent": ""}]
     assert index["config"] == {"lang": ["en"], "policy": "E-Safety Policy", "synonyms": [["photo", "picture"]]}
