@@ -54,19 +54,16 @@ function compounds(text) {
 
 /* Synonyms: each word or phrase (as stems) → its group's term "~n". */
 function synonymTable(groups) {
-  var table = new Map(), members = new Map();
+  var table = new Map();
   groups.forEach(function (group, n) {
-    var id = "~" + n, stems = [];
     group.forEach(function (term) {
       var seq = words(term).map(stem);
-      if (seq.length) table.set(seq.join(" "), id);
-      stems.push.apply(stems, seq);
+      if (seq.length) table.set(seq.join(" "), "~" + n);
       var joined = term.replace(/[\s-]+/g, "");
-      if (joined !== term) table.set(stem(joined), id);
+      if (joined !== term) table.set(stem(joined), "~" + n);
     });
-    members.set(id, stems);
   });
-  return {table: table, members: members, longest: 3};
+  return {table: table, longest: 3};
 }
 
 function analyse(text, synonyms, parts) {
@@ -207,20 +204,38 @@ function escape(text) {
   });
 }
 
+/* The terms a result matched: words (with the parts of joined words) and synonym groups. */
 function markSet(used) {
-  var marks = new Set();
+  var marks = {words: new Set(), groups: new Set()};
   used.forEach(function (t) {
-    (engine.synonyms.members.get(t) || engine.parts.get(t) || [t]).forEach(function (m) { marks.add(m); });
-    (engine.parts.get(t) || []).forEach(function (m) { marks.add(m); });
+    if (t[0] === "~") marks.groups.add(t);
+    else [t].concat(engine.parts.get(t) || []).forEach(function (w) { marks.words.add(w); });
   });
   return marks;
 }
 
+/* Each word of `text`, marked when it, or a phrase it is part of, matched. */
+function spansOf(text, marks) {
+  var spans = [], m, table = engine.synonyms.table;
+  WORD.lastIndex = 0;
+  while ((m = WORD.exec(text))) {
+    var s = stem(m[0]);
+    spans.push({start: m.index, end: m.index + m[0].length, stem: s, stop: STOP.has(m[0].toLowerCase()),
+                hit: marks.words.has(s) || marks.groups.has(table.get(s))});
+  }
+  var content = spans.filter(function (x) { return !x.stop; });
+  for (var i = 0; i < content.length; i++)
+    for (var n = 2; n <= 3 && i + n <= content.length; n++) {
+      var run = content.slice(i, i + n);
+      if (marks.groups.has(table.get(run.map(function (x) { return x.stem; }).join(" "))))
+        run.forEach(function (x) { x.hit = true; });
+    }
+  return spans;
+}
+
 /* The text with matching words marked: all of it, or a window of about `size` words around the first match. */
 function marked(text, marks, size) {
-  var spans = [], m;
-  WORD.lastIndex = 0;
-  while ((m = WORD.exec(text))) spans.push({start: m.index, end: m.index + m[0].length, hit: marks.has(stem(m[0]))});
+  var spans = spansOf(text, marks);
   var from = 0, to = spans.length;
   if (size && spans.length > size) {
     var first = spans.findIndex(function (s) { return s.hit; });

@@ -159,3 +159,13 @@ def test_a_short_word_is_not_a_prefix_of_every_word(search):
     """'of' in "photos of pupils" must not match "official" (issue 14)."""
     results = ask(search, "parklands", "photos of pupils")
     assert "park-sm-official-use" not in [urlsplit(r["href"]).fragment for r in results[:3]], results[:3]
+
+
+def test_search_results_have_no_axe_violations(search):
+    from conftest import AXE_OPTIONS, _axe_script
+
+    ask(search, "hampreston", "photos of children on my phone")
+    search.page.add_script_tag(content=_axe_script())
+    result = search.page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert not found, found
