@@ -381,7 +381,10 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
             log.error(str(problem))
         if problems:
             raise PluginError(f"{search.SYNONYMS} has errors (listed above)")
-        search.install(Path(config.site_dir), synonyms)
+        try:
+            search.install(Path(config.site_dir), synonyms)
+        except FileNotFoundError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         _poll_often(server)

@@ -22,6 +22,7 @@ from generator.sources import FolderReader, load_yaml
 SYNONYMS = "policies/search-synonyms.yml"
 WORKER = Path(__file__).parent / "templates" / "search-worker.js"
 INDEX = "search/search_index.json"
+MATERIAL_WORKER = "assets/javascripts/workers/search.*.min.js"
 CLAUSES = "clauses.json"
 TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
@@ -138,8 +139,11 @@ def install(site_dir: Path, synonyms: Synonyms) -> None:
     clauses_path = site_dir / CLAUSES
     open_data = json.loads(clauses_path.read_text(encoding="utf-8")) if clauses_path.is_file() else None
     index = handbook_index(material, open_data, synonyms, _quick_reference(site_dir, material))
+    workers = sorted(site_dir.glob(MATERIAL_WORKER))
+    if not workers:
+        raise FileNotFoundError(f"no {MATERIAL_WORKER} in {site_dir}: expected Material 9's search worker, to put the handbook's in its place")
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    for worker in site_dir.glob("assets/javascripts/workers/search.*.min.js"):
+    for worker in workers:
         worker.write_text(WORKER.read_text(encoding="utf-8"), encoding="utf-8")
 
 

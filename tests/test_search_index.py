@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import SYNONYMS, Synonyms, handbook_index, load_synonyms
+from generator.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,3 +79,19 @@ def test_one_entry_per_clause_naming_its_number_policy_and_section():
     assert [d for d in index["docs"] if d["location"].startswith("quick/")] == [
         {"location": "quick/", "title": "Do's and Don'ts", "text": "", "kind": "page", "parent": ""}]
     assert index["config"] == {"lang": ["en"], "policy": "E-Safety Policy", "synonyms": [["photo", "picture"]]}
+
+
+def test_a_built_site_runs_the_handbooks_worker_on_one_entry_per_clause(built_site: Path):
+    """Fails loudly if a Material upgrade moves its worker (the handbook's takes its place)."""
+    for school in (p for p in built_site.iterdir() if (p / "index.html").is_file()):
+        workers = list(school.glob(MATERIAL_WORKER))
+        assert workers and all(w.read_text(encoding="utf-8") == WORKER.read_text(encoding="utf-8") for w in workers), school
+        index = (school / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert '"kind":"clause"' in index, school
+
+
+def test_a_site_without_materials_worker_is_an_error(tmp_path):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text('{"config": {}, "docs": []}', encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="expected Material 9's search worker"):
+        install(tmp_path, Synonyms(()))
