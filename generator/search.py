@@ -83,43 +83,56 @@ def _clause_label(clause: dict[str, Any], fallback: str) -> str:
     return f"{number} {title}" if number and not title.startswith(f"{number} ") else title
 
 
+@dataclass(frozen=True)
+class _Handbook:
+    """What the index needs to know of the handbook beyond Material's entries."""
+
+    clauses: dict[str, dict[str, Any]]
+    sections: frozenset[str]
+    policy: str
+    page_titles: dict[str, str]
+    excluded: frozenset[str]
+
+
 def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, synonyms: Synonyms,
                    excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Material's index → one entry per clause, one per section page, one per other page or heading.
 
-    Pages in `excluded` (their paths) are found by their title only.
     Each entry: `location`, `title`, `text` (plain) and `kind` (clause, section or page); a clause
     names its `section` (shown after the policy's title, `config.policy`), any other heading its
-    page's title (`parent`).
+    page's title (`parent`). Pages in `excluded` (their paths) are found by their title only.
     """
-    clauses = {c["id"]: c for c in (open_data or {}).get("clauses", [])}
-    policy = ((open_data or {}).get("policy") or {}).get("title") or ""
-    sections = {c["section"]["id"] for c in clauses.values()}
-    page_titles: dict[str, str] = {}
-    docs = []
-    for doc in material.get("docs", []):
-        path, _, anchor = doc["location"].partition("#")
-        title = _plain(doc.get("title", ""))
-        if path in excluded:
-            if not anchor:
-                docs.append({"location": path, "title": title, "text": "", "kind": "page", "parent": ""})
-            continue
-        if not anchor:
-            page_titles[path] = title
-        page = path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
-        if anchor in clauses:
-            clause = clauses[anchor]
-            section = clause["section"]["title"]
-            docs.append({"location": doc["location"], "title": _clause_label(clause, title), "text": clause["text"],
-                         "kind": "clause", "section": section})
-        elif not anchor and page in sections:
-            docs.append({"location": path, "title": title, "text": _plain(doc.get("text", "")), "kind": "section",
-                         "parent": policy})
-        elif title or doc.get("text"):
-            docs.append({"location": doc["location"], "title": title, "text": _plain(doc.get("text", "")), "kind": "page",
-                         "parent": page_titles.get(path, "") if anchor else ""})
-    config = {**material.get("config", {}), "policy": policy, "synonyms": [list(g) for g in synonyms.groups]}
-    return {"config": config, "docs": docs}
+    data = open_data or {}
+    clauses = {c["id"]: c for c in data.get("clauses", [])}
+    docs = material.get("docs", [])
+    handbook = _Handbook(
+        clauses=clauses,
+        sections=frozenset(c["section"]["id"] for c in clauses.values()),
+        policy=(data.get("policy") or {}).get("title") or "",
+        page_titles={d["location"]: _plain(d.get("title", "")) for d in docs if "#" not in d["location"]},
+        excluded=excluded,
+    )
+    entries = [e for e in (_entry(d, handbook) for d in docs) if e]
+    config = {**material.get("config", {}), "policy": handbook.policy, "synonyms": [list(g) for g in synonyms.groups]}
+    return {"config": config, "docs": entries}
+
+
+def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
+    location = doc["location"]
+    path, _, anchor = location.partition("#")
+    title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
+    if path in handbook.excluded:
+        return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
+    if anchor in handbook.clauses:
+        clause = handbook.clauses[anchor]
+        return {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
+                "kind": "clause", "section": clause["section"]["title"]}
+    if not anchor and path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") in handbook.sections:
+        return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
+    if title or text:
+        return {"location": location, "title": title, "text": text, "kind": "page",
+                "parent": handbook.page_titles.get(path, "") if anchor else ""}
+    return None
 
 
 def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]:
