@@ -42,8 +42,12 @@ function stem(word) {
   return w;
 }
 
+function isStop(word) {
+  return STOP.has(word.toLowerCase().replace(/['\u2019]/g, ""));
+}
+
 function words(text) {
-  return (text.match(WORD) || []).filter(function (w) { return !STOP.has(w.toLowerCase().replace(/['\u2019]/g, "")); });
+  return (text.match(WORD) || []).filter(function (w) { return !isStop(w); });
 }
 
 function compounds(text) {
@@ -220,7 +224,7 @@ function spansOf(text, marks) {
   WORD.lastIndex = 0;
   while ((m = WORD.exec(text))) {
     var s = stem(m[0]);
-    spans.push({start: m.index, end: m.index + m[0].length, stem: s, stop: STOP.has(m[0].toLowerCase()),
+    spans.push({start: m.index, end: m.index + m[0].length, stem: s, stop: isStop(m[0]),
                 hit: marks.words.has(s) || marks.groups.has(table.get(s))});
   }
   var content = spans.filter(function (x) { return !x.stop; });
