@@ -13,7 +13,7 @@ from factories import CLAUSES, DOS, checked, project
 from generator.render import Renderer, render_pages
 from generator.variants import clause_names
 from test_faithful import SCHOOLS, SEED_OF
-from test_seeds import SEEDS
+from test_seeds import CHECKED, SEEDS
 
 # A number at the start of a line: "3.1", "9.9.1", "12." or "a)"; a bare "24" is left out
 # (a quantity or a page number as often as a heading).
@@ -110,3 +110,33 @@ def test_links_to_unnumbered_clauses_never_show_an_invented_number(alpha):
     item = Renderer(alpha).item(next(i for i in alpha.dos_donts.model.items if i.id == "who"))
     assert "(see [1. Introduction – \\[Who leads\\]](intro.md#intro-b), [1.1](intro.md#intro-a))" in item
     assert "1.2" not in "".join(pages.values())
+
+
+# --- which clause has which number ------------------------------------------------------------
+
+SEED_LINE = re.compile(r"^[ \t]*(\d{1,2}(?:\.\d{1,2})+|\d{1,2}(?=\.))\.?[ \t]*([A-Za-z].*)$", re.M)
+
+
+def _words(text: str, most: int = 3) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))[:most]
+
+
+@pytest.mark.parametrize("school", SCHOOLS)
+def test_each_number_heads_the_words_the_seed_puts_after_it(school):
+    """Where the seed prints a number with words after it on the same line ("3.2Improper
+    statements", "9.9.1 Introduction", "12. The law"), the clause or section given that number
+    starts with those words."""
+    resolved = CHECKED.schools[school]
+    ours = {s.number: s.title for s in resolved.sections if s.number}
+    ours |= {c.number: f"{c.title or ''} {c.body}" for c in resolved.clauses() if c.number}
+    seed = (SEEDS / SEED_OF[school]).read_text(encoding="utf-8")
+    pairs = [(m.group(1), _words(m.group(2))) for m in SEED_LINE.finditer(seed)]
+    checked_numbers = [n for n, _ in pairs if n in ours]
+    wrong = [f"{n}: seed {words}, ours {_words(ours[n])}" for n, words in pairs if n in ours and _words(ours[n], len(words)) != words]
+    assert wrong == []
+    assert set(ours) <= set(checked_numbers) | set(NOT_IN_THE_SEED.get(school, {})) | _STACKED.get(school, set())
+
+
+# Numbers the seed prints in a column apart from their words (its PDF's layout): checked by the
+# page and PDF tests above, but not against the words that follow them.
+_STACKED = {"parklands": {"8.1", "8.2", "9.2", "9.3", "9.4", "9.5", "9.6", "9.8"}}
