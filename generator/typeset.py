@@ -434,7 +434,8 @@ def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: fr
 
 def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, grouped: bool = True) -> dict[str, Any] | None:
     """The quick reference grouped by topic (topic order as on the site), each group split into Do / Don't;
-    `grouped=False` keeps the policy's own two columns without the handbook's topic headings."""
+    `grouped=False` keeps the policy's own two columns without the handbook's topic headings or
+    clause references, as the whole-policy page prints them."""
     dd = resolved.dos_donts
     if dd is None:
         return None
@@ -446,7 +447,8 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, gr
         groups.append(("Other" if topics else None, untagged))
 
     def item(i: DoDont) -> dict[str, Any]:
-        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, md.anchors)), "refs": _item_refs(resolved, renderer, i, md.anchors)}
+        refs = _item_refs(resolved, renderer, i, md.anchors) if grouped else []
+        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, md.anchors)), "refs": refs}
 
     return {
         "title": renderer.plain(dd.model.title),
