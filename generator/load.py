@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, Mapping, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,7 +70,7 @@ def _inner_model(annotation: object) -> object:
     return None
 
 
-def _describe(model: type[BaseModel], doc: Doc, err: dict) -> Problem:
+def _describe(model: type[BaseModel], doc: Doc, err: Mapping[str, Any]) -> Problem:
     loc = tuple(err["loc"])
     where = ".".join(str(p) for p in loc)
     kind = err["type"]
