@@ -1,0 +1,314 @@
+"""A text-based PDF → blocks, from pdfplumber's words with their fonts and positions.
+
+Lines are words sharing a baseline; running headers and footers are lines repeated at the
+same place on most pages; blocks break where the spacing, indent or font changes, so
+paragraphs re-join across line and page breaks.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.importer.blocks import Block, ImportRefused, Removed
+from generator.importer.inline import escape, escape_start, styled
+
+BULLET_FONTS = ("symbol", "wingding")
+BULLET_GLYPHS = {"•", "", "", "", "▪", "■", "◦", "o", "-", "–", "➢", "✓", "\uf0a7", "\uf0d8"}
+PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
+COMMENT = re.compile(r"\s*Commented \[[A-Z]{1,4}\d+(R\d+)?\]:?")
+TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\s)\s*\d{1,3}$")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    bold: bool
+    italic: bool
+    symbol: bool
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    bottom: float
+    size: float
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.words if w.text.strip())
+
+    @property
+    def bullet(self) -> bool:
+        first = self.words[0]
+        return len(self.words) > 1 and (first.symbol or first.text in BULLET_GLYPHS) and self.words[1].x0 - first.x1 > 4
+
+    @property
+    def body_x0(self) -> float:
+        return self.words[1].x0 if self.bullet else self.x0
+
+
+def _open(path: Path):  # pdfplumber.PDF
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        return pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ImportRefused("this PDF is encrypted (password-protected); save an unprotected copy and import that") from None
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a damaged file
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise ImportRefused("this PDF is encrypted (password-protected); save an unprotected copy and import that") from None
+        raise ImportRefused(f"this is not a readable PDF ({type(exc).__name__}); expected a PDF saved from Word or a similar program") from None
+
+
+def _words(page, number: int) -> list[Line]:
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["fontname", "size"])
+    rows: list[tuple[float, float, float, Word]] = []
+    for w in raw:
+        font = w["fontname"].lower()
+        text = w["text"]
+        symbol = any(f in font for f in BULLET_FONTS)
+        if not text.strip() and not symbol:
+            continue
+        rows.append((w["top"], w["bottom"], w["size"], Word(text, w["x0"], w["x1"], "bold" in font or "black" in font, "italic" in font or "oblique" in font, symbol)))
+    rows.sort(key=lambda r: (r[0], r[3].x0))
+    lines: list[Line] = []
+    for top, bottom, size, word in rows:
+        if lines and abs(lines[-1].top - top) <= 3.5:
+            line = lines[-1]
+            line.words.append(word)
+            line.bottom = max(line.bottom, bottom)
+            if not word.symbol:
+                line.size = max(line.size, size) if line.size else size
+        else:
+            lines.append(Line(number, top, bottom, 0.0 if word.symbol else size, [word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+        line.size = line.size or 10.0
+    return lines
+
+
+def _running(pages: list[list[Line]], heights: list[float], removed: Removed) -> list[list[Line]]:
+    """Drop page numbers and lines repeated near the same place on most pages."""
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower()).strip()
+
+    def margin(line: Line, height: float) -> bool:
+        return line.top < 0.12 * height or line.bottom > 0.88 * height
+
+    seen: Counter[tuple[str, int]] = Counter()
+    for lines, height in zip(pages, heights):
+        seen.update({(key(l), round(l.top / 6)) for l in lines if margin(l, height)})
+    need = max(2, (len(pages) + 1) // 2) if len(pages) > 2 else 2
+    out = []
+    for lines, height in zip(pages, heights):
+        kept = []
+        for line in lines:
+            if margin(line, height) and PAGE_NUMBER.match(line.text.strip()):
+                removed.add("page numbers")
+            elif len(pages) > 1 and margin(line, height) and seen[(key(line), round(line.top / 6))] >= need:
+                removed.add("running header/footer lines")
+            else:
+                kept.append(line)
+        out.append(kept)
+    return out
+
+
+def _strip_comments(lines: list[Line], removed: Removed) -> None:
+    for line in lines:
+        text = line.text
+        if COMMENT.search(text):
+            cut = [w for w in line.words if not re.fullmatch(r"Commented|\[[A-Z]{1,4}\d+(R\d+)?\]:?", w.text)]
+            removed.add("Word comment markers", len(COMMENT.findall(text)))
+            line.words = cut or line.words[:0]
+
+
+def _line_markdown(line: Line) -> str:
+    words = line.words[1:] if line.bullet else line.words
+    parts: list[str] = []
+    for w in words:
+        parts.append(styled(w.text, w.bold and not line.bold, w.italic))
+    return " ".join(parts).replace("** **", " ").replace("* *", " ")
+
+
+def _dehyphen(prev: str, nxt: str, vocabulary: set[str]) -> str:
+    """Join two wrapped lines; drop a line-end hyphen only where the joined word occurs elsewhere."""
+    m = re.search(r"([A-Za-z]+)[-\u00ad]$", prev)
+    n = re.match(r"([a-z]+)", nxt)
+    if prev.endswith("\u00ad") or (m and n and (m.group(1) + n.group(1)).lower() in vocabulary):
+        return prev[:-1] + nxt
+    if prev.endswith("-") and m:
+        return prev + nxt
+    return f"{prev} {nxt}"
+
+
+@dataclass
+class _Style:
+    body: float
+    heading_sizes: list[float]
+
+
+def _style(lines: list[Line]) -> _Style:
+    sizes = Counter(round(l.size * 2) / 2 for l in lines for _ in l.words)
+    body = sizes.most_common(1)[0][0] if sizes else 11.0
+    bigger = sorted({s for s in sizes if s > body + 0.9}, reverse=True)
+    return _Style(body, bigger)
+
+
+def _heading_level(line: Line, style: _Style) -> int:
+    size = round(line.size * 2) / 2
+    if size in style.heading_sizes:
+        return min(1 + style.heading_sizes.index(size), 3)
+    if line.bold and len(line.text) < 120:
+        return len(style.heading_sizes) + 1
+    return 0
+
+
+def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
+    removed = Removed()
+    with _open(path) as pdf:
+        pages = [_words(page, i + 1) for i, page in enumerate(pdf.pages)]
+        heights = [float(page.height) for page in pdf.pages]
+    if not any(pages):
+        raise ImportRefused("this PDF has no text layer; run OCR first, for example ocrmypdf, then import the result")
+    source = "\n".join(l.text for page in pages for l in page)
+    pages = _running(pages, heights, removed)
+    lines = [l for page in pages for l in page]
+    _strip_comments(lines, removed)
+    lines = [l for l in lines if l.words]
+    return _blocks(lines, removed), removed, source
+
+
+def _vocabulary(lines: list[Line]) -> set[str]:
+    return {w.lower() for l in lines for w in re.findall(r"[A-Za-z]+", l.text)}
+
+
+def _column(line: Line) -> float | None:
+    """Where a second column starts: after a gap wider than a few spaces (a tab stop)."""
+    if line.bullet or len(line.words) < 2:
+        return None
+    for a, b in zip(line.words, line.words[1:]):
+        if b.x0 - a.x1 > 18:
+            return b.x0
+    return None
+
+
+def _rows(lines: list[Line], i: int, style: _Style) -> tuple[list[list[str]], int]:
+    """Two or more lines whose second column starts at the same place make a headerless table."""
+    col = _column(lines[i])
+    if col is None:
+        return [], i
+    rows: list[list[str]] = []
+    j = i
+    while j < len(lines):
+        line = lines[j]
+        here = _column(line)
+        if here is not None and abs(here - col) < 4:
+            left = " ".join(w.text for w in line.words if w.x1 <= col - 1)
+            right = " ".join(w.text for w in line.words if w.x1 > col - 1)
+            rows.append([left, right])
+        elif rows and abs(line.x0 - col) < 4 and line.top - lines[j - 1].bottom < 0.45 * style.body:
+            rows[-1][1] += " " + line.text
+        else:
+            break
+        j += 1
+    return (rows, j) if len(rows) >= 2 else ([], i)
+
+
+def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
+    style = _style(lines)
+    vocab = _vocabulary(lines)
+    blocks: list[Block] = []
+    current: Block | None = None
+    prev: Line | None = None
+    indents: list[float] = []
+    skip_to = 0
+    for i, line in enumerate(lines):
+        if i < skip_to:
+            continue
+        rows, skip_to = _rows(lines, i, style)
+        if rows:
+            blocks.append(Block("table", "", f"page {line.page}", rows=rows, plain=" ".join(c for r in rows for c in r), guessed="a two-column layout read as a table without a header row"))
+            current, prev = None, lines[skip_to - 1]
+            continue
+        level = _heading_level(line, style)
+        new = _breaks(prev, line, current, level, style)
+        if new:
+            current = _start(line, level, style, indents)
+            blocks.append(current)
+        else:
+            assert current is not None
+            current.text = _dehyphen(current.text, _line_markdown(line), vocab)
+            current.plain = _dehyphen(current.plain, line.text if not line.bullet else " ".join(w.text for w in line.words[1:]), vocab)
+        prev = line
+    return _drop_toc(blocks, removed)
+
+
+def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, style: _Style) -> bool:
+    if prev is None or current is None or line.bullet:
+        return True
+    if (current.kind == "heading") != bool(level) or (level and level != current.level):
+        return True
+    if current.kind == "heading" and prev.page != line.page:
+        return True
+    same_page = prev.page == line.page
+    gap = line.top - prev.bottom if same_page else 0.0
+    if same_page and gap > 0.45 * max(style.body, line.size if level else 0):
+        return True
+    if current.kind == "item":
+        return line.x0 < prev.body_x0 - 3 if same_page else line.x0 < prev.body_x0 - 3
+    if same_page and abs(line.x0 - prev.x0) > 30 and line.x0 > prev.x0:
+        return True
+    if not same_page:
+        return bool(re.search(r"[.:;!?]$", current.plain.strip())) and line.text[:1].isupper()
+    return False
+
+
+def _start(line: Line, level: int, style: _Style, indents: list[float]) -> Block:
+    where = f"page {line.page}"
+    if level:
+        return Block("heading", escape(line.text), where, level, plain=line.text, guessed="" if round(line.size * 2) / 2 in style.heading_sizes else "heading from bold text")
+    if line.bullet:
+        x = line.x0
+        while indents and indents[-1] > x + 3:
+            indents.pop()
+        if not indents or x > indents[-1] + 3:
+            indents.append(x)
+        depth = len(indents) - 1
+        text = " ".join(w.text for w in line.words[1:])
+        return Block("item", escape_start(_line_markdown(line)), where, depth, plain=text)
+    indents.clear()
+    return Block("para", escape_start(_line_markdown(line)), where, plain=line.text)
+
+
+def _drop_toc(blocks: list[Block], removed: Removed) -> list[Block]:
+    """A contents list is heading 'Contents' then lines ending in page numbers; the site makes its own."""
+    out: list[Block] = []
+    skipping = False
+    for block in blocks:
+        is_toc_line = block.kind != "table" and bool(TOC_LINE.search(block.plain.strip())) and "...." in block.plain
+        if block.kind == "heading" and block.plain.strip().lower() in {"contents", "table of contents", "index"}:
+            skipping = True
+            removed.add("table of contents entries")
+            continue
+        if is_toc_line or (skipping and TOC_LINE.search(block.plain.strip())):
+            removed.add("table of contents entries")
+            continue
+        skipping = False
+        out.append(block)
+    return out
