@@ -39,9 +39,17 @@ def read(path: Path) -> tuple[list[Block], Removed, str]:
     return read_text(path), Removed(), text
 
 
-def policy_id_for(title: str) -> str:
-    base = ids.slug(re.sub(r"\bpolic(y|ies)\b", "", title, flags=re.I), 6)
-    return base if base != "clause" else "imported-policy"
+MONTHS = r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?"
+
+
+def policy_id_for(title: str, path: Path) -> str:
+    """From the file's name when it names the policy ('2020-anti-bullying-policy.pdf'), else the title."""
+    name = re.sub(rf"\b(\d+|v\d+|{MONTHS}|final|draft|copy)\b", " ", path.stem.replace("_", " ").replace("-", " "), flags=re.I)
+    for text in (name, title):
+        base = ids.slug(re.sub(r"\bpolic(y|ies)\b", " ", text, flags=re.I), 6)
+        if len(re.findall(r"[a-z]{3,}", base)) >= 1 and base != "clause":
+            return base
+    return "imported-policy"
 
 
 def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_version: str | None) -> report_mod.Report:
@@ -52,7 +60,7 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     title, blocks = find_title(blocks, path.stem.replace("_", " ").replace("-", " ").strip().capitalize())
     facts = cover_mod.read_cover(blocks)
     blocks = [b for i, b in enumerate(blocks) if i not in facts.used]
-    pid = policy_id or policy_id_for(title)
+    pid = policy_id or policy_id_for(title, path)
     blocks, forms = _forms(blocks, pid, title)
     draft = build(blocks, title)
     if forms:

@@ -50,7 +50,9 @@ class Draft:
 def find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
     heads = [(i, b) for i, b in enumerate(blocks[:12]) if b.kind == "heading"]
     for i, block in heads:
-        if "policy" in block.plain.lower() or "form" in block.plain.lower():
+        if re.search(r"\b(policy|form|procedure)\b", block.plain, re.I):
+            if i and blocks[i - 1].kind == "heading" and len(re.findall(r"[A-Za-z]{3,}", block.plain)) <= 2:
+                return _tidy(f"{blocks[i - 1].plain} {block.plain}"), blocks[: i - 1] + blocks[i + 1 :]
             return _tidy(block.plain), blocks[:i] + blocks[i + 1 :]
     if heads and heads[0][0] < 3:
         i = heads[0][0]
@@ -66,7 +68,7 @@ def build(blocks: list[Block], title: str) -> Draft:
     notes = [(b.where, b.guessed) for b in blocks if b.guessed and not (b.text or b.kind == "table")]
     blocks = [b for b in blocks if b.text or b.kind == "table"]
     heads = [b.level for b in blocks if b.kind == "heading"]
-    top = min(heads) if heads else 1
+    top = min((level for level in set(heads) if heads.count(level) >= 2), default=min(heads, default=1))
     numbered_doc = sum(1 for b in blocks if b.kind == "para" and NUMBER.match(b.plain)) >= 3
     sections: list[DraftSection] = []
     builder = _SectionBuilder(numbered_doc)
