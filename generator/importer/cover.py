@@ -16,11 +16,11 @@ DATE_LABELS = {
     "review_due": r"date of next review|next review( date)?|review date|to be reviewed( on| by date)?|review due",
 }
 TEXT_LABELS = {
-    "approving_committee": r"(to be )?ratified by|approved by|committee|to be reviewed by|reviewed by|responsible committee",
+    "approving_committee": r"(to be )?ratified by|approved by|committee|responsible committee",
     "version": r"version( date)?|version number",
     "policy_lead": r"policy lead|lead|owner|responsible person|author",
 }
-EXTRA_LABELS = r"date of review|last reviewed|reviewed|amended|updated"
+EXTRA_LABELS = r"date of review|last reviewed|reviewed|amended|updated|(to be )?reviewed by"
 LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,40}?)\s*[:–-]\s+(.+?)\s*$")
 DATE = re.compile(r"((\d{1,2}(st|nd|rd|th)?\s+)?(January|February|March|April|May|June|July|August|September|October|November|December|Spring|Summer|Autumn)(\s+Term)?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", re.I)
 
