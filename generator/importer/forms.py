@@ -40,10 +40,10 @@ def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]
     for i, block in enumerate(blocks + [Block("heading")]):
         if is_field(block):
             if start is None:
-                start, gaps = i, 0
-            last = i
+                start = i
+            last, gaps = i, 0
             continue
-        if start is not None and block.kind == "para" and gaps == 0 and len(block.plain) < 200:
+        if start is not None and block.kind == "para" and gaps < 3 and len(block.plain) < 200:
             gaps += 1
             continue
         if start is not None:
@@ -58,10 +58,9 @@ def make_form(form_id: str, title: str, blocks: list[Block], tables: list[Block]
     fields, intro = [], []
     for block in blocks:
         if is_field(block):
-            label = re.sub(r"[:?]\s*$", "", BLANK.sub("", block.plain)).strip() or block.plain.strip()
-            if block.plain.strip().endswith("?"):
-                label += "?"
-            fields.append({"id": names.new(slug(label, 4)), "label": label, "type": field_type(label)})
+            for part in re.split(r"(?<=:)\s+(?=[A-Z])", block.plain.strip()):
+                label = re.sub(r"[:]\s*$", "", BLANK.sub("", part)).strip() or part.strip()
+                fields.append({"id": names.new(slug(label, 4)), "label": label, "type": field_type(label)})
         elif not fields:
             intro.append(block.text)
         else:

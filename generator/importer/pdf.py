@@ -161,20 +161,23 @@ def _dehyphen(prev: str, nxt: str, vocabulary: set[str]) -> str:
 class _Style:
     body: float
     heading_sizes: list[float]
+    bold_body: bool = False
+    """Most text is bold (a form, say): bold then says nothing about headings."""
 
 
 def _style(lines: list[Line]) -> _Style:
     sizes = Counter(round(l.size * 2) / 2 for l in lines for _ in l.words)
     body = sizes.most_common(1)[0][0] if sizes else 11.0
     bigger = sorted({s for s in sizes if s > body + 0.9}, reverse=True)
-    return _Style(body, bigger)
+    bold = sum(w.bold for l in lines for w in l.words)
+    return _Style(body, bigger, bold > 0.5 * max(1, sum(len(l.words) for l in lines)))
 
 
 def _heading_level(line: Line, style: _Style) -> int:
     size = round(line.size * 2) / 2
     if size in style.heading_sizes:
         return min(1 + style.heading_sizes.index(size), 3)
-    if line.bold and len(line.text) < 120:
+    if line.bold and not style.bold_body and len(line.text) < 120:
         return len(style.heading_sizes) + 1
     return 0
 

@@ -110,7 +110,7 @@ def _forms(blocks: list[Block], pid: str, title: str) -> tuple[list[Block], dict
     names = ids.Names()
     keep = set(range(len(blocks)))
     for start, end in runs:
-        heading = next((b.plain for b in reversed(blocks[:start]) if b.kind == "heading"), title)
+        heading = title if "form" in title.lower() else next((b.plain for b in reversed(blocks[:start]) if b.kind == "heading"), title)
         form_id = names.new(ids.slug(heading, 5))
         tables = [blocks[i] for i in forms_mod.blank_tables(blocks[start:end + 2])]
         forms[form_id] = forms_mod.make_form(form_id, heading.strip(), blocks[start:end], tables)

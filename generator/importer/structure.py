@@ -49,7 +49,8 @@ class Draft:
 
 def find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
     heads = [(i, b) for i, b in enumerate(blocks[:12]) if b.kind == "heading"]
-    for i, block in heads:
+    short = [(i, b) for i, b in enumerate(blocks[:12]) if b.kind == "para" and len(b.plain.split()) <= 6]
+    for i, block in heads + short:
         if re.search(r"\b(policy|form|procedure)\b", block.plain, re.I):
             if i and blocks[i - 1].kind == "heading" and len(re.findall(r"[A-Za-z]{3,}", block.plain)) <= 2:
                 return _tidy(f"{blocks[i - 1].plain} {block.plain}"), blocks[: i - 1] + blocks[i + 1 :]
