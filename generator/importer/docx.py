@@ -142,6 +142,8 @@ def _paragraph(p: Any, document: Any, formats: dict, n: int, removed: Removed) -
     if numbering or glyph:
         fmt, marker = formats.get(numbering, ("bullet", "")) if numbering else ("bullet", "")
         level = numbering[1] if numbering else (1 if plain.startswith("o") else _indent_level(p))
+        listed = re.match(r"list (bullet|number|continue)\s*(\d)$", style, re.I)
+        level = max(level, int(listed.group(2)) - 1) if listed else level
         out.append(Block("item", GLYPH.sub("", markdown), where, level, fmt not in {"bullet", "none"}, marker, plain=GLYPH.sub("", plain)))
         return out
     if all_bold and len(plain) < 100 and not re.search(r"[.,;]$", plain):
