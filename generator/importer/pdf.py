@@ -1,4 +1,4 @@
-"""A text-based PDF → blocks, from pdfplumber's words with their fonts and positions.
+"""A text-based PDF → blocks, from its characters with their fonts and positions (pdfium, via pypdfium2).
 
 Lines are words sharing a baseline; running headers and footers are lines repeated at the
 same place on most pages; blocks break where the spacing, indent or font changes, so
@@ -31,6 +31,14 @@ class Word:
     symbol: bool
 
 
+def joined(words: list[Word], parts: list[str]) -> str:
+    """Words split only by a change of font (a bold letter, a curly apostrophe) join without a space."""
+    out = parts[0] if parts else ""
+    for prev, word, part in zip(words, words[1:], parts[1:]):
+        out += part if word.x0 - prev.x1 < 0.8 else " " + part
+    return out
+
+
 @dataclass
 class Line:
     page: int
@@ -41,7 +49,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return joined(self.words, [w.text for w in self.words])
 
     @property
     def x0(self) -> float:
@@ -61,31 +69,86 @@ class Line:
         return self.words[1].x0 if self.bullet else self.x0
 
 
-def _open(path: Path):  # pdfplumber.PDF
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+def _open(path: Path):  # pypdfium2.PdfDocument
+    import pypdfium2 as pdfium
 
     try:
-        return pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ImportRefused("this PDF is encrypted (password-protected); save an unprotected copy and import that") from None
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds for a damaged file
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             raise ImportRefused("this PDF is encrypted (password-protected); save an unprotected copy and import that") from None
-        raise ImportRefused(f"this is not a readable PDF ({type(exc).__name__}); expected a PDF saved from Word or a similar program") from None
+        raise ImportRefused(f"this is not a readable PDF ({exc}); expected a PDF saved from Word or a similar program") from None
+
+
+@dataclass
+class _Char:
+    text: str
+    x0: float
+    x1: float
+    base: float
+    size: float
+    font: str
+    bold: bool
+    italic: bool
+
+
+def _chars(page) -> list[_Char]:  # a pypdfium2 page
+    """Every character with its box, baseline and font, through pdfium's C text API (fast)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    text = page.get_textpage()
+    height = page.get_height()
+    box = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    out: list[_Char] = []
+    for i in range(raw.FPDFText_CountChars(text)):
+        code = raw.FPDFText_GetUnicode(text, i)
+        if code in (10, 13) or raw.FPDFText_IsGenerated(text, i) == 1 and code != 32:
+            out.append(_Char(" ", 0, 0, 0, 0, "", False, False))
+            continue
+        raw.FPDFText_GetLooseCharBox(text, i, box)
+        raw.FPDFText_GetCharOrigin(text, i, ox, oy)
+        raw.FPDFText_GetFontInfo(text, i, name, 128, flags)
+        font = name.value.decode("latin-1", "replace")
+        weight = raw.FPDFText_GetFontWeight(text, i)
+        char = "-" if code == 2 else chr(code)
+        out.append(_Char(char, box.left, box.right, height - oy.value, raw.FPDFText_GetFontSize(text, i), font,
+                         weight >= 600 or "bold" in font.lower() or "black" in font.lower(), bool(flags.value & 64) or "italic" in font.lower() or "oblique" in font.lower()))
+    return out
+
+
+def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
+    """(baseline, size, word): characters joined until a space, a gap or a change of font."""
+    words: list[tuple[float, float, Word]] = []
+    current: list[_Char] = []
+
+    def close() -> None:
+        if current:
+            first = current[0]
+            symbol = any(f in first.font.lower() for f in BULLET_FONTS)
+            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol)))
+            current.clear()
+
+    for char in chars:
+        if not char.text.strip() and not char.text == "\uf0b7":
+            close()
+            continue
+        if current:
+            prev = current[-1]
+            if abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5 or char.font != prev.font or abs(char.size - prev.size) > 0.5:
+                close()
+        current.append(char)
+    close()
+    return words
 
 
 def _words(page, number: int) -> list[Line]:
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, extra_attrs=["fontname", "size"])
     rows: list[tuple[float, float, float, Word]] = []
-    for w in raw:
-        font = w["fontname"].lower()
-        text = w["text"]
-        symbol = any(f in font for f in BULLET_FONTS)
-        if not text.strip() and not symbol:
-            continue
-        rows.append((w["top"], w["bottom"], w["size"], Word(text, w["x0"], w["x1"], "bold" in font or "black" in font, "italic" in font or "oblique" in font, symbol)))
+    for base, size, word in _char_words(_chars(page)):
+        rows.append((base - 0.8 * size, base + 0.2 * size, size, word))
     rows.sort(key=lambda r: (r[0], r[3].x0))
     lines: list[Line] = []
     for top, bottom, size, word in rows:
@@ -140,18 +203,21 @@ def _strip_comments(lines: list[Line], removed: Removed) -> None:
 
 def _line_markdown(line: Line) -> str:
     words = line.words[1:] if line.bullet else line.words
-    parts: list[str] = []
-    for w in words:
-        parts.append(styled(w.text, w.bold and not line.bold, w.italic))
-    return " ".join(parts).replace("** **", " ").replace("* *", " ")
+    parts = [styled(w.text, w.bold and not line.bold, w.italic) for w in words]
+    return joined(words, parts).replace("** **", " ").replace("* *", " ").replace("****", "")
 
 
-def _dehyphen(prev: str, nxt: str, vocabulary: set[str]) -> str:
-    """Join two wrapped lines; drop a line-end hyphen only where the joined word occurs elsewhere."""
+def _dehyphen(prev: str, nxt: str, vocabulary: Counter[str]) -> str:
+    """Join two wrapped lines. A line-end hyphen goes where the joined word occurs elsewhere, or
+    where neither half is a word of the document (com-prehensive); it stays in near-misses."""
     m = re.search(r"([A-Za-z]+)[-\u00ad]$", prev)
     n = re.match(r"([a-z]+)", nxt)
-    if prev.endswith("\u00ad") or (m and n and (m.group(1) + n.group(1)).lower() in vocabulary):
+    if prev.endswith("\u00ad"):
         return prev[:-1] + nxt
+    if m and n:
+        head, tail = m.group(1).lower(), n.group(1).lower()
+        if (head + tail) in vocabulary or (vocabulary[head] <= 1 and vocabulary[tail] <= 1):
+            return prev[:-1] + nxt
     if prev.endswith("-") and m:
         return prev + nxt
     return f"{prev} {nxt}"
@@ -184,9 +250,12 @@ def _heading_level(line: Line, style: _Style) -> int:
 
 def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     removed = Removed()
-    with _open(path) as pdf:
-        pages = [_words(page, i + 1) for i, page in enumerate(pdf.pages)]
-        heights = [float(page.height) for page in pdf.pages]
+    pdf = _open(path)
+    try:
+        pages = [_words(pdf[i], i + 1) for i in range(len(pdf))]
+        heights = [float(pdf[i].get_height()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
     if not any(pages):
         raise ImportRefused("this PDF has no text layer; run OCR first, for example ocrmypdf, then import the result")
     source = "\n".join(l.text for page in pages for l in page)
@@ -197,8 +266,8 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     return _blocks(lines, removed), removed, source
 
 
-def _vocabulary(lines: list[Line]) -> set[str]:
-    return {w.lower() for l in lines for w in re.findall(r"[A-Za-z]+", l.text)}
+def _vocabulary(lines: list[Line]) -> Counter[str]:
+    return Counter(w.lower() for l in lines for w in re.findall(r"[A-Za-z]+", l.text))
 
 
 def _column(line: Line) -> float | None:
@@ -222,8 +291,9 @@ def _rows(lines: list[Line], i: int, style: _Style) -> tuple[list[list[str]], in
         line = lines[j]
         here = _column(line)
         if here is not None and abs(here - col) < 4:
-            left = " ".join(w.text for w in line.words if w.x1 <= col - 1)
-            right = " ".join(w.text for w in line.words if w.x1 > col - 1)
+            lefts = [w for w in line.words if w.x1 <= col - 1]
+            rights = [w for w in line.words if w.x1 > col - 1]
+            left, right = joined(lefts, [w.text for w in lefts]), joined(rights, [w.text for w in rights])
             rows.append([left, right])
         elif rows and abs(line.x0 - col) < 4 and line.top - lines[j - 1].bottom < 0.45 * style.body:
             rows[-1][1] += " " + line.text
@@ -257,7 +327,7 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
         else:
             assert current is not None
             current.text = _dehyphen(current.text, _line_markdown(line), vocab)
-            current.plain = _dehyphen(current.plain, line.text if not line.bullet else " ".join(w.text for w in line.words[1:]), vocab)
+            current.plain = _dehyphen(current.plain, line.text if not line.bullet else joined(line.words[1:], [w.text for w in line.words[1:]]), vocab)
         prev = line
     return _drop_toc(blocks, removed)
 
@@ -293,7 +363,7 @@ def _start(line: Line, level: int, style: _Style, indents: list[float]) -> Block
         if not indents or x > indents[-1] + 3:
             indents.append(x)
         depth = len(indents) - 1
-        text = " ".join(w.text for w in line.words[1:])
+        text = joined(line.words[1:], [w.text for w in line.words[1:]])
         return Block("item", escape_start(_line_markdown(line)), where, depth, plain=text)
     indents.clear()
     return Block("para", escape_start(_line_markdown(line)), where, plain=line.text)
