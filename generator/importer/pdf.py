@@ -29,13 +29,15 @@ class Word:
     bold: bool
     italic: bool
     symbol: bool
+    spaced: bool = True
+    """A space or a gap comes before it (not just a change of font)."""
 
 
 def joined(words: list[Word], parts: list[str]) -> str:
     """Words split only by a change of font (a bold letter, a curly apostrophe) join without a space."""
     out = parts[0] if parts else ""
     for prev, word, part in zip(words, words[1:], parts[1:]):
-        out += part if word.x0 - prev.x1 < 0.8 else " " + part
+        out += " " + part if word.spaced or word.x0 - prev.x1 > 1.5 else part
     return out
 
 
@@ -124,24 +126,30 @@ def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
     """(baseline, size, word): characters joined until a space, a gap or a change of font."""
     words: list[tuple[float, float, Word]] = []
     current: list[_Char] = []
+    spaced = [True]
 
-    def close() -> None:
+    def close(space: bool) -> None:
         if current:
             first = current[0]
             symbol = any(f in first.font.lower() for f in BULLET_FONTS)
-            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol)))
+            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0])))
             current.clear()
+            spaced[0] = space
+        elif space:
+            spaced[0] = True
 
     for char in chars:
-        if not char.text.strip() and not char.text == "\uf0b7":
-            close()
+        if not char.text.strip():
+            close(True)
             continue
         if current:
             prev = current[-1]
-            if abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5 or char.font != prev.font or abs(char.size - prev.size) > 0.5:
-                close()
+            if abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5:
+                close(True)
+            elif char.font != prev.font or abs(char.size - prev.size) > 0.5:
+                close(False)
         current.append(char)
-    close()
+    close(True)
     return words
 
 
