@@ -31,6 +31,8 @@ class Word:
     symbol: bool
     spaced: bool = True
     """A space or a gap comes before it (not just a change of font)."""
+    order: int = 0
+    """Its place in the page's text stream (reading order, also for turned text)."""
 
 
 def joined(words: list[Word], parts: list[str]) -> str:
@@ -48,6 +50,8 @@ class Line:
     bottom: float
     size: float
     words: list[Word]
+    table: list[list[str]] | None = None
+    """A ruled table found on the page, standing in the line stream where it starts."""
 
     @property
     def text(self) -> str:
@@ -92,6 +96,7 @@ class _Char:
     font: str
     bold: bool
     italic: bool
+    rotated: bool = False
 
 
 def _chars(page) -> list[_Char]:  # a pypdfium2 page
@@ -118,7 +123,8 @@ def _chars(page) -> list[_Char]:  # a pypdfium2 page
         weight = raw.FPDFText_GetFontWeight(text, i)
         char = "-" if code == 2 else chr(code)
         out.append(_Char(char, box.left, box.right, height - oy.value, raw.FPDFText_GetFontSize(text, i), font,
-                         weight >= 600 or "bold" in font.lower() or "black" in font.lower(), bool(flags.value & 64) or "italic" in font.lower() or "oblique" in font.lower()))
+                         weight >= 600 or "bold" in font.lower() or "black" in font.lower(), bool(flags.value & 64) or "italic" in font.lower() or "oblique" in font.lower(),
+                         abs(raw.FPDFText_GetCharAngle(text, i)) > 0.1))
     return out
 
 
@@ -132,7 +138,7 @@ def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
         if current:
             first = current[0]
             symbol = any(f in first.font.lower() for f in BULLET_FONTS)
-            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0])))
+            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0], len(words))))
             current.clear()
             spaced[0] = space
         elif space:
@@ -144,7 +150,9 @@ def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
             continue
         if current:
             prev = current[-1]
-            if abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5:
+            if char.rotated and prev.rotated:
+                pass  # turned text (a grid's column heads) runs down or up the page: read it in stream order
+            elif abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5:
                 close(True)
             elif char.font != prev.font or abs(char.size - prev.size) > 0.5:
                 close(False)
@@ -172,6 +180,55 @@ def _words(page, number: int) -> list[Line]:
         line.words.sort(key=lambda w: w.x0)
         line.size = line.size or 10.0
     return lines
+
+
+def _drawings(page) -> int:  # a pypdfium2 page
+    import pypdfium2.raw as raw
+
+    return sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2))
+
+
+def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, float, float] | None]]]) -> list[Line]:
+    """Words inside a ruled table's cells leave their lines and fill the table's cells instead.
+    Boxes drawn round a single column of text (a framed cover, a form's answer boxes) stay text."""
+    out = list(lines)
+    for cells in tables:
+        flat = [box for row in cells for box in row if box]
+        top, bottom = min(b[1] for b in flat), max(b[3] for b in flat)
+        found: list[list[list[Word]]] = [[[] for _ in row] for row in cells]
+        taken: set[int] = set()
+        for line in out:
+            if line.table is not None or not (top - 2 <= line.top and line.bottom <= bottom + 4):
+                continue
+            for word in line.words:
+                spot = _cell(cells, (word.x0 + word.x1) / 2, (line.top + line.bottom) / 2)
+                if spot is not None:
+                    found[spot[0]][spot[1]].append(word)
+                    taken.add(id(word))
+        texts = [[joined(ws, [w.text for w in ws]) for ws in (sorted(cell, key=lambda w: w.order) for cell in row)] for row in found]
+        rows = [[t for t, box in zip(row, boxes) if box] for row, boxes in zip(texts, cells)]
+        if not _is_table(rows):
+            continue
+        for line in out:
+            line.words = [w for w in line.words if id(w) not in taken]
+        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=rows))
+    out = [l for l in out if l.words and (l.table is not None or any(w.text for w in l.words))]
+    out.sort(key=lambda l: (l.top, l.x0))
+    return out
+
+
+def _is_table(rows: list[list[str]]) -> bool:
+    filled = [sum(1 for t in row if t) for row in rows]
+    blank_log = filled[0] >= 2 and not any(filled[1:])
+    return sum(1 for n in filled if n >= 2) >= 2 or blank_log
+
+
+def _cell(cells: list, x: float, y: float) -> tuple[int, int] | None:
+    for r, row in enumerate(cells):
+        for c, box in enumerate(row):
+            if box and box[0] <= x <= box[2] and box[1] - 2 <= y <= box[3] + 2:
+                return r, c
+    return None
 
 
 def _running(pages: list[list[Line]], heights: list[float], removed: Removed) -> list[list[Line]]:
@@ -262,8 +319,14 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     try:
         pages = [_words(pdf[i], i + 1) for i in range(len(pdf))]
         heights = [float(pdf[i].get_height()) for i in range(len(pdf))]
+        ruled = [i for i in range(len(pdf)) if _drawings(pdf[i]) >= 15 and pages[i]]
     finally:
         pdf.close()
+    if ruled:
+        from generator.importer.tables import ruled_tables
+
+        for i, found in ruled_tables(path, ruled).items():
+            pages[i] = _place_tables(pages[i], found)
     if not any(pages):
         raise ImportRefused("this PDF has no text layer; run OCR first, for example ocrmypdf, then import the result")
     source = "\n".join(l.text for page in pages for l in page)
@@ -321,6 +384,11 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
     skip_to = 0
     for i, line in enumerate(lines):
         if i < skip_to:
+            continue
+        if line.table is not None:
+            header = len(line.table) > 1 and all(line.table[0])
+            blocks.append(Block("table", "", f"page {line.page}", rows=line.table, header=header, plain=" ".join(c for r in line.table for c in r)))
+            current, prev = None, None
             continue
         rows, skip_to = _rows(lines, i, style)
         if rows:
