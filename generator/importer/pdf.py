@@ -18,6 +18,7 @@ BULLET_FONTS = ("symbol", "wingding")
 BULLET_GLYPHS = {"•", "", "", "", "▪", "■", "◦", "o", "-", "–", "➢", "✓", "\uf0a7", "\uf0d8"}
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
 COMMENT = re.compile(r"\s*Commented \[[A-Z]{1,4}\d+(R\d+)?\]:?")
+LABEL = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[a-z][.)]|\(?[ivx]{1,4}[.)]|\([a-z]\))$")
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\s)\s*\d{1,3}$")
 
 
@@ -72,7 +73,9 @@ class Line:
 
     @property
     def body_x0(self) -> float:
-        return self.words[1].x0 if self.bullet else self.x0
+        """Where the text starts after a bullet or a hanging number ('1.1⇥Text')."""
+        hanging = len(self.words) > 1 and LABEL.match(self.words[0].text) and self.words[1].x0 - self.words[0].x1 > 8
+        return self.words[1].x0 if self.bullet or hanging else self.x0
 
 
 def _open(path: Path):  # pypdfium2.PdfDocument
@@ -371,7 +374,9 @@ def _rows(lines: list[Line], i: int, style: _Style) -> tuple[list[list[str]], in
         else:
             break
         j += 1
-    return (rows, j) if len(rows) >= 2 else ([], i)
+    if len(rows) < 2 or all(LABEL.match(left.strip()) for left, _ in rows):
+        return [], i  # hanging numbers ('1.1⇥Text') are numbered paragraphs, not a table
+    return rows, j
 
 
 def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
@@ -421,7 +426,7 @@ def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, st
         return True
     if current.kind == "item":
         return line.x0 < prev.body_x0 - 3 if same_page else line.x0 < prev.body_x0 - 3
-    if same_page and abs(line.x0 - prev.x0) > 30 and line.x0 > prev.x0:
+    if same_page and abs(line.x0 - prev.x0) > 30 and line.x0 > prev.x0 and abs(line.x0 - prev.body_x0) > 3:
         return True
     if not same_page:
         return bool(re.search(r"[.:;!?]$", current.plain.strip())) and line.text[:1].isupper()
@@ -445,17 +450,35 @@ def _start(line: Line, level: int, style: _Style, indents: list[float]) -> Block
     return Block("para", escape_start(_line_markdown(line)), where, plain=line.text)
 
 
+def _toc_table(rows: list[list[str]]) -> bool:
+    """A contents list laid out with tabs: most rows end in a page number."""
+    ends = [bool(re.search(r"(^|\s)\d{1,3}$", row[-1].strip())) for row in rows if row]
+    return len(ends) >= 3 and sum(ends) >= 0.6 * len(ends)
+
+
+def _numbery(text: str) -> bool:
+    tokens = text.split()
+    digits = sum(t.isdigit() for t in tokens)
+    return digits >= 3 and digits >= 0.15 * len(tokens)
+
+
 def _drop_toc(blocks: list[Block], removed: Removed) -> list[Block]:
     """A contents list is heading 'Contents' then lines ending in page numbers; the site makes its own."""
     out: list[Block] = []
     skipping = False
     for block in blocks:
+        if block.kind == "table" and _toc_table(block.rows):
+            removed.add("table of contents entries", len(block.rows))
+            while out and out[-1].kind == "para" and re.search(r"\bcontents\b|\s\d{1,3}$", out[-1].plain, re.I):
+                out.pop()
+                removed.add("table of contents entries")
+            continue
         is_toc_line = block.kind != "table" and bool(TOC_LINE.search(block.plain.strip())) and "...." in block.plain
-        if block.kind == "heading" and block.plain.strip().lower() in {"contents", "table of contents", "index"}:
+        if block.kind != "table" and re.search(r"^\W*(section\s+)?(table of )?contents(\s+page)?\W*$", block.plain.strip(), re.I):
             skipping = True
             removed.add("table of contents entries")
             continue
-        if is_toc_line or (skipping and TOC_LINE.search(block.plain.strip())):
+        if is_toc_line or (skipping and (TOC_LINE.search(block.plain.strip()) or _numbery(block.plain))):
             removed.add("table of contents entries")
             continue
         skipping = False
