@@ -47,7 +47,7 @@ def _pairs(block: Block) -> list[tuple[str, str]]:
         if all(len(r) == 2 for r in block.rows) and block.rows:
             return [(r[0].rstrip(":"), r[1]) for r in block.rows]
         return []
-    if block.kind != "para":
+    if block.kind not in ("para", "heading"):
         return []
     m = LABEL.match(block.plain)
     return [(m.group(1), m.group(2))] if m else []

@@ -79,7 +79,8 @@ def _sections(draft: Draft, old: dict[str, tuple[str, set[str]]]) -> None:
     used: set[str] = set()
     for section in draft.sections:
         ids = {c.id for c in walk(section.clauses) if c.id}
-        best = max(old.items(), key=lambda kv: (kv[1][0] == section.title.lower(), len(kv[1][1] & ids)), default=None)
-        if best and best[0] not in used and (best[1][0] == section.title.lower() or best[1][1] & ids):
+        free = [kv for kv in old.items() if kv[0] not in used]
+        best = max(free, key=lambda kv: (kv[1][0] == section.title.lower(), len(kv[1][1] & ids)), default=None)
+        if best and (best[1][0] == section.title.lower() or best[1][1] & ids):
             section.id = best[0]
             used.add(best[0])
