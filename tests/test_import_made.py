@@ -211,3 +211,41 @@ def test_second_policy_for_a_school_gets_its_own_adoption(tmp_path: Path, word_p
     assert run.returncode == 0, run.stderr
     second = yaml.safe_load((tmp_path / "policies" / "schools" / "made-other.yml").read_text(encoding="utf-8"))
     assert second["adopts"] == "other" and "made-other.yml" in run.stdout
+
+
+def test_word_comments_left_out_and_signature_lines_become_a_form(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_heading("Acceptable Use Policy", 0)
+    d.add_heading("Agreement", 1)
+    p = d.add_paragraph("Staff use school devices for school work.")
+    d.add_comment(p.runs, text="DL: check this wording", author="DL", initials="DL")
+    d.add_heading("Staff declaration", 1)
+    d.add_paragraph("I have read and agree to this policy.")
+    for label in ["Name: ______________", "Signature: ______________", "Date: ______________"]:
+        d.add_paragraph(label)
+    path = tmp_path / "acceptable-use-policy.docx"
+    d.save(str(path))
+    folder, out = _import(tmp_path, path)
+    bodies = "\n".join(_clauses(folder).values())
+    assert "Staff use school devices for school work." in bodies and "check this wording" not in bodies
+    assert "Word comments: 1" in out
+    form = yaml.safe_load(next((folder / "forms").glob("*.yml")).read_text(encoding="utf-8"))
+    assert [(f["label"], f["type"]) for f in form["fields"]] == [("Name", "text"), ("Signature", "signature"), ("Date", "date")]
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert form["id"] in policy["sections"][-1]["forms"]
+    assert policy_site("--root", str(tmp_path), "check").returncode == 0
+
+
+def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    plain = _typst_pdf(tmp_path)
+    writer = PdfWriter()
+    writer.append(PdfReader(str(plain)))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    (tmp_path / "policies").mkdir()
+    run = policy_site("--root", str(tmp_path), "import", str(locked), "--school", "made")
+    assert run.returncode == 1 and "encrypted" in run.stderr and "Traceback" not in run.stderr
