@@ -62,7 +62,8 @@ def _items(lines: list[str], where: str, markdown: bool) -> list[Block]:
             out[-1].text += " " + _inline(line.strip(), markdown)
             out[-1].plain += " " + line.strip()
             continue
-        depth = len(m.group(1).expandtabs(4)) // 2
+        indent = len(m.group(1).expandtabs(4))
+        depth = indent // 4 if indent % 4 == 0 else indent // 2
         ordered = m.group(2) not in {"-", "*", "•"}
         out.append(Block("item", _inline(m.group(3), markdown), where, min(depth, 3), ordered, m.group(2), plain=m.group(3)))
     return out
