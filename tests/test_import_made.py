@@ -249,3 +249,12 @@ def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
     (tmp_path / "policies").mkdir()
     run = policy_site("--root", str(tmp_path), "import", str(locked), "--school", "made")
     assert run.returncode == 1 and "encrypted" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_markdown_policy_keeps_its_lists_and_sections(tmp_path: Path) -> None:
+    path = tmp_path / "visitors-policy.md"
+    path.write_text("# Visitors Policy\n\n## Signing in\n\nAll visitors sign in at reception.\n\n- wear a badge\n- stay with staff\n    - always\n\n## Leaving\n\nVisitors sign out.\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, path)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert (policy["title"], [s["title"] for s in policy["sections"]]) == ("Visitors Policy", ["Signing in", "Leaving"])
+    assert "All visitors sign in at reception.\n\n- wear a badge\n- stay with staff\n    - always\n" in _bodies(folder)
