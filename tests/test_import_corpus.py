@@ -132,9 +132,11 @@ def _raw(folder: Path) -> str:
 
 
 def test_the_complaints_form_becomes_a_form_with_fields(imported: dict[str, Path]) -> None:
-    forms = list((imported["root"] / "policies").glob("*/forms/*.yml"))
-    assert forms, "no form written"
+    forms = list((imported["root"] / "policies" / "complaints-procedure-form-parents" / "forms").glob("*.yml"))
+    assert len(forms) == 1, "no form written"
     form = yaml.safe_load(forms[0].read_text(encoding="utf-8"))
+    assert form["title"] == "Complaint Form"
+    assert (imported["root"] / "policies" / "complaints" / "forms" / "complaint-form.yml").is_file()
     labels = {f["label"]: f["type"] for f in form["fields"]}
     assert labels.get("Signature") == "signature"
     assert labels.get("Pupil’s name") == "text"

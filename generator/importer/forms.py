@@ -18,7 +18,7 @@ FIELD_WORDS = re.compile(r"\b(name|signature|signed|date|address|postcode|teleph
 
 def is_field(block: Block) -> bool:
     text = BLANK.sub("", block.plain).strip()
-    if block.kind != "para" or len(text) > 100:
+    if block.kind not in ("para", "heading") or len(text) > 100:
         return False
     return bool(FIELD.match(block.plain.strip())) or (bool(FIELD_WORDS.search(text)) and len(text.split()) <= 6 and not text.endswith("."))
 
@@ -47,7 +47,8 @@ def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]
             gaps += 1
             continue
         if start is not None:
-            if sum(is_field(b) for b in blocks[start : last + 1]) >= least:
+            run = blocks[start : last + 1]
+            if sum(is_field(b) for b in run) >= least and any(FIELD_WORDS.search(b.plain) for b in run if is_field(b)):
                 runs.append((start, last + 1))
             start = None
     return runs

@@ -52,7 +52,8 @@ def find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
     short = [(i, b) for i, b in enumerate(blocks[:12]) if b.kind == "para" and len(b.plain.split()) <= 6]
     for i, block in heads + short:
         if re.search(r"\b(policy|form|procedure)\b", block.plain, re.I):
-            if i and blocks[i - 1].kind == "heading" and len(re.findall(r"[A-Za-z]{3,}", block.plain)) <= 2:
+            before = blocks[i - 1].plain if i else ""
+            if i and blocks[i - 1].kind == "heading" and len(re.findall(r"[A-Za-z]{3,}", block.plain)) <= 2 and len(before.split()) <= 4 and not re.search(r"[\d:@]", before):
                 return _tidy(f"{blocks[i - 1].plain} {block.plain}"), blocks[: i - 1] + blocks[i + 1 :]
             return _tidy(block.plain), blocks[:i] + blocks[i + 1 :]
     if heads and heads[0][0] < 3:
