@@ -185,6 +185,17 @@ def _words(page, number: int) -> list[Line]:
     return lines
 
 
+def _pictures(page) -> int:  # a pypdfium2 page
+    """Images larger than a logo: a logo in a header is not worth a note."""
+    import pypdfium2.raw as raw
+
+    count = 0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        count += (right - left) * (top - bottom) > 150 * 150
+    return count
+
+
 def _drawings(page) -> int:  # a pypdfium2 page
     import pypdfium2.raw as raw
 
@@ -323,6 +334,7 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
         pages = [_words(pdf[i], i + 1) for i in range(len(pdf))]
         heights = [float(pdf[i].get_height()) for i in range(len(pdf))]
         ruled = [i for i in range(len(pdf)) if _drawings(pdf[i]) >= 15 and pages[i]]
+        pictures = [i + 1 for i in range(len(pdf)) if _pictures(pdf[i])]
     finally:
         pdf.close()
     if ruled:
@@ -337,7 +349,9 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     lines = [l for page in pages for l in page]
     _strip_comments(lines, removed)
     lines = [l for l in lines if l.words]
-    return _blocks(lines, removed), removed, source
+    blocks = _blocks(lines, removed)
+    blocks += [Block("para", "", f"page {n}", guessed="an image (a picture, logo or flowchart) not carried over: if it matters, add it under docs/ and link it with alt text") for n in pictures]
+    return blocks, removed, source
 
 
 def _vocabulary(lines: list[Line]) -> Counter[str]:
