@@ -28,9 +28,10 @@ FORM = "Complaints-Procedure-Form-for-Parents.pdf"
 # that cross a running footer or page number, which the issue asks to remove: `pdftotext` of the
 # source with only those lines taken out scores 95.0% (online safety), 95.4% (charging, complaints)
 # and 96.0% (health and safety), so 0.97 cannot be reached there; pdftotext also reads some ruled
-# tables column by column, where the import keeps rows.
+# tables column by column, where the import keeps rows, and it keeps the contents lists that the
+# import removes (online safety: 93.6% with its contents list kept, 92.9% without).
 FLOOR = {
-    "2018-online-safety-policy": 0.93,
+    "2018-online-safety-policy": 0.92,
     "2020-anti-bullying-policy": 0.97,
     "2020-whistleblowing-policy": 0.97,
     "2021-charging-and-remissions-policy": 0.92,
@@ -142,6 +143,16 @@ def test_the_complaints_form_becomes_a_form_with_fields(imported: dict[str, Path
     assert labels.get("Pupil’s name") == "text"
     assert any(t == "date" for t in labels.values())
     assert len(labels) >= 8
+
+
+def test_contents_lists_are_removed(imported: dict[str, Path]) -> None:
+    policy = yaml.safe_load((imported["root"] / "policies" / "whistleblowing" / "policy.yml").read_text(encoding="utf-8"))
+    numbered = [s["title"] for s in policy["sections"] if s.get("numbered", True)]
+    assert numbered[:3] == ["Introduction", "Aims and Scope of this Policy", "Safeguards"]
+    assert "POLICY AND PRINCIPLES" not in [s["title"] for s in policy["sections"]]
+    online = yaml.safe_load((imported["root"] / "policies" / "online-safety" / "policy.yml").read_text(encoding="utf-8"))
+    assert online["sections"][0]["title"] == "Development / Monitoring / Review of this Policy"
+    assert re.search(r"table of contents entries: \d\d", (imported["root"] / "policies" / "online-safety" / "IMPORT-REPORT.md").read_text(encoding="utf-8"))
 
 
 def test_import_report_written_beside_the_sources(imported: dict[str, Path]) -> None:

@@ -62,6 +62,8 @@ def _take(cover: Cover, label: str, value: str) -> bool:
                 cover.facts[name] = date
                 return True
             return False
+    if len(value.split()) > 8:
+        return False  # a sentence, not a fact: it stays in the text
     for name, pattern in TEXT_LABELS.items():
         if re.fullmatch(pattern, key) and name not in cover.facts:
             cover.facts[name] = value.strip()

@@ -10,7 +10,7 @@ from generator.importer import cover as cover_mod
 from generator.importer import forms as forms_mod
 from generator.importer import ids, match, report as report_mod, write
 from generator.importer.blocks import Block, ImportRefused, Removed
-from generator.importer.structure import Draft, DraftSection, build, find_title, walk
+from generator.importer.structure import Draft, DraftSection, build, drop_contents, find_title, walk
 
 READABLE = (".docx", ".pdf", ".md", ".txt")
 
@@ -60,6 +60,8 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     title, blocks = find_title(blocks, path.stem.replace("_", " ").replace("-", " ").strip().capitalize())
     facts = cover_mod.read_cover(blocks)
     blocks = [b for i, b in enumerate(blocks) if i not in facts.used]
+    blocks, contents = drop_contents(blocks)
+    removed.add("table of contents entries", contents)
     pid = policy_id or policy_id_for(title, path)
     blocks, forms = _forms(blocks, pid, title)
     draft = build(blocks, title)

@@ -62,6 +62,46 @@ def find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
     return fallback, blocks
 
 
+def drop_contents(blocks: list[Block]) -> tuple[list[Block], int]:
+    """A contents list without page numbers: early blocks made of the headings that come later, or
+    of section numbers and titles ('1.0 Introduction 2.0 Aims …'), with the group headings among them."""
+    later = {_key(b.plain) for b in blocks if b.kind == "heading" and len(_key(b.plain)) > 3}
+    cut = [i for i, b in enumerate(blocks[: max(10, len(blocks) // 3)]) if b.kind != "table" and (_made_of(later, b.plain) or _numbers_list(b.plain))]
+    if not cut:
+        return blocks, 0
+    first, last = cut[0], cut[-1]
+    while first > 0 and cut[0] - first < 20 and _entry(blocks[first - 1], later):
+        first -= 1  # earlier entries, and the list's own heading ('Contents', or its first group)
+    while last + 2 < len(blocks) and last - cut[-1] < 20 and _entry(blocks[last + 1], later) and blocks[last + 2].kind != "para":
+        last += 1  # later entries, or a group heading closing the list with nothing under it
+    whole = last - first <= 60  # one list: what lies between its entries is more of it
+    drop = {i for i in range(first, last + 1) if whole or i in cut or blocks[i].kind == "heading"}
+    return [b for i, b in enumerate(blocks) if i not in drop], len(drop)
+
+
+def _entry(block: Block, headings: set[str]) -> bool:
+    return block.kind in ("heading", "item") or (len(block.plain.split()) <= 12 and _key(block.plain) in headings)
+
+
+def _made_of(headings: set[str], text: str) -> bool:
+    key = _key(text)
+    return len(key) > 20 and sum(len(h) for h in headings if h in key and h != key) >= 0.7 * len(key)
+
+
+def _numbers_list(text: str) -> bool:
+    labels = re.findall(r"(?:^|\s)(\d{1,2}\.\d{1,2})(?=\s+[A-Z])", text)
+    return len(labels) >= 2 and len(labels) >= 0.12 * len(text.split()) and labels == sorted(labels, key=lambda n: [int(p) for p in n.split(".")])
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z]+", " ", text.lower()).strip()
+
+
+def _later_again(blocks: list[Block], i: int) -> bool:
+    key = _key(blocks[i].plain)
+    return any(_key(b.plain) == key for b in blocks[i + 1 :] if b.kind == "heading")
+
+
 def _tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
