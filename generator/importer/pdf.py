@@ -1,4 +1,4 @@
-"""A text-based PDF → blocks, from its characters with their fonts and positions (pdfium, via pypdfium2).
+"""A text-based PDF → blocks, from its lines of words with fonts and positions (`pdfpage`).
 
 Lines are words sharing a baseline; running headers and footers are lines repeated at the
 same place on most pages; blocks break where the spacing, indent or font changes, so
@@ -13,193 +13,11 @@ from pathlib import Path
 
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import escape, escape_start, styled
+from generator.importer.pdfpage import LABEL, Line, Word, drawings, joined, open_pdf, page_lines, pictures
 
-BULLET_FONTS = ("symbol", "wingding")
-BULLET_GLYPHS = {"•", "", "", "", "▪", "■", "◦", "o", "-", "–", "➢", "✓", "\uf0a7", "\uf0d8"}
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
 COMMENT = re.compile(r"\s*Commented \[[A-Z]{1,4}\d+(R\d+)?\]:?")
-LABEL = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[a-z][.)]|\(?[ivx]{1,4}[.)]|\([a-z]\))$")
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\s)\s*\d{1,3}$")
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    bold: bool
-    italic: bool
-    symbol: bool
-    spaced: bool = True
-    """A space or a gap comes before it (not just a change of font)."""
-    order: int = 0
-    """Its place in the page's text stream (reading order, also for turned text)."""
-
-
-def joined(words: list[Word], parts: list[str]) -> str:
-    """Words split only by a change of font (a bold letter, a curly apostrophe) join without a space."""
-    out = parts[0] if parts else ""
-    for prev, word, part in zip(words, words[1:], parts[1:]):
-        out += " " + part if word.spaced or word.x0 - prev.x1 > 1.5 else part
-    return out
-
-
-@dataclass
-class Line:
-    page: int
-    top: float
-    bottom: float
-    size: float
-    words: list[Word]
-    table: list[list[str]] | None = None
-    """A ruled table found on the page, standing in the line stream where it starts."""
-
-    @property
-    def text(self) -> str:
-        return joined(self.words, [w.text for w in self.words])
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def bold(self) -> bool:
-        return all(w.bold for w in self.words if w.text.strip())
-
-    @property
-    def bullet(self) -> bool:
-        first = self.words[0]
-        return len(self.words) > 1 and (first.symbol or first.text in BULLET_GLYPHS) and self.words[1].x0 - first.x1 > 4
-
-    @property
-    def body_x0(self) -> float:
-        """Where the text starts after a bullet or a hanging number ('1.1⇥Text')."""
-        hanging = len(self.words) > 1 and LABEL.match(self.words[0].text) and self.words[1].x0 - self.words[0].x1 > 8
-        return self.words[1].x0 if self.bullet or hanging else self.x0
-
-
-def _open(path: Path):  # pypdfium2.PdfDocument
-    import pypdfium2 as pdfium
-
-    try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ImportRefused("this PDF is encrypted (password-protected); save an unprotected copy and import that") from None
-        raise ImportRefused(f"this is not a readable PDF ({exc}); expected a PDF saved from Word or a similar program") from None
-
-
-@dataclass
-class _Char:
-    text: str
-    x0: float
-    x1: float
-    base: float
-    size: float
-    font: str
-    bold: bool
-    italic: bool
-    rotated: bool = False
-
-
-def _chars(page) -> list[_Char]:  # a pypdfium2 page
-    """Every character with its box, baseline and font, through pdfium's C text API (fast)."""
-    import ctypes
-
-    import pypdfium2.raw as raw
-
-    text = page.get_textpage()
-    height = page.get_height()
-    box = raw.FS_RECTF()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
-    out: list[_Char] = []
-    for i in range(raw.FPDFText_CountChars(text)):
-        code = raw.FPDFText_GetUnicode(text, i)
-        if code in (10, 13) or raw.FPDFText_IsGenerated(text, i) == 1 and code != 32:
-            out.append(_Char(" ", 0, 0, 0, 0, "", False, False))
-            continue
-        raw.FPDFText_GetLooseCharBox(text, i, box)
-        raw.FPDFText_GetCharOrigin(text, i, ox, oy)
-        raw.FPDFText_GetFontInfo(text, i, name, 128, flags)
-        font = name.value.decode("latin-1", "replace")
-        weight = raw.FPDFText_GetFontWeight(text, i)
-        char = "-" if code == 2 else chr(code)
-        out.append(_Char(char, box.left, box.right, height - oy.value, raw.FPDFText_GetFontSize(text, i), font,
-                         weight >= 600 or "bold" in font.lower() or "black" in font.lower(), bool(flags.value & 64) or "italic" in font.lower() or "oblique" in font.lower(),
-                         abs(raw.FPDFText_GetCharAngle(text, i)) > 0.1))
-    return out
-
-
-def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
-    """(baseline, size, word): characters joined until a space, a gap or a change of font."""
-    words: list[tuple[float, float, Word]] = []
-    current: list[_Char] = []
-    spaced = [True]
-
-    def close(space: bool) -> None:
-        if current:
-            first = current[0]
-            symbol = any(f in first.font.lower() for f in BULLET_FONTS)
-            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0], len(words))))
-            current.clear()
-            spaced[0] = space
-        elif space:
-            spaced[0] = True
-
-    for char in chars:
-        if not char.text.strip():
-            close(True)
-            continue
-        if current:
-            prev = current[-1]
-            if char.rotated and prev.rotated:
-                pass  # turned text (a grid's column heads) runs down or up the page: read it in stream order
-            elif abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5:
-                close(True)
-            elif char.font != prev.font or abs(char.size - prev.size) > 0.5:
-                close(False)
-        current.append(char)
-    close(True)
-    return words
-
-
-def _words(page, number: int) -> list[Line]:
-    rows: list[tuple[float, float, float, Word]] = []
-    for base, size, word in _char_words(_chars(page)):
-        rows.append((base - 0.8 * size, base + 0.2 * size, size, word))
-    rows.sort(key=lambda r: (r[0], r[3].x0))
-    lines: list[Line] = []
-    for top, bottom, size, word in rows:
-        if lines and abs(lines[-1].top - top) <= 3.5:
-            line = lines[-1]
-            line.words.append(word)
-            line.bottom = max(line.bottom, bottom)
-            if not word.symbol:
-                line.size = max(line.size, size) if line.size else size
-        else:
-            lines.append(Line(number, top, bottom, 0.0 if word.symbol else size, [word]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-        line.size = line.size or 10.0
-    return lines
-
-
-def _pictures(page) -> int:  # a pypdfium2 page
-    """Images larger than a logo: a logo in a header is not worth a note."""
-    import pypdfium2.raw as raw
-
-    count = 0
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        count += (right - left) * (top - bottom) > 150 * 150
-    return count
-
-
-def _drawings(page) -> int:  # a pypdfium2 page
-    import pypdfium2.raw as raw
-
-    return sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2))
 
 
 def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, float, float] | None]]]) -> list[Line]:
@@ -329,12 +147,12 @@ def _heading_level(line: Line, style: _Style) -> int:
 
 def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     removed = Removed()
-    pdf = _open(path)
+    pdf = open_pdf(path)
     try:
-        pages = [_words(pdf[i], i + 1) for i in range(len(pdf))]
+        pages = [page_lines(pdf[i], i + 1) for i in range(len(pdf))]
         heights = [float(pdf[i].get_height()) for i in range(len(pdf))]
-        ruled = [i for i in range(len(pdf)) if _drawings(pdf[i]) >= 15 and pages[i]]
-        pictures = [i + 1 for i in range(len(pdf)) if _pictures(pdf[i])]
+        ruled = [i for i in range(len(pdf)) if drawings(pdf[i]) >= 15 and pages[i]]
+        with_pictures = [i + 1 for i in range(len(pdf)) if pictures(pdf[i])]
     finally:
         pdf.close()
     if ruled:
@@ -350,7 +168,7 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     _strip_comments(lines, removed)
     lines = [l for l in lines if l.words]
     blocks = _blocks(lines, removed)
-    blocks += [Block("para", "", f"page {n}", guessed="an image (a picture, logo or flowchart) not carried over: if it matters, add it under docs/ and link it with alt text") for n in pictures]
+    blocks += [Block("para", "", f"page {n}", guessed="an image (a picture, logo or flowchart) not carried over: if it matters, add it under docs/ and link it with alt text") for n in with_pictures]
     return blocks, removed, source
 
 
@@ -439,7 +257,7 @@ def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, st
     if same_page and gap > 0.45 * max(style.body, line.size if level else 0):
         return True
     if current.kind == "item":
-        return line.x0 < prev.body_x0 - 3 if same_page else line.x0 < prev.body_x0 - 3
+        return line.x0 < prev.body_x0 - 3
     if same_page and abs(line.x0 - prev.x0) > 30 and line.x0 > prev.x0 and abs(line.x0 - prev.body_x0) > 3:
         return True
     if not same_page:

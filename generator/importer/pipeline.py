@@ -86,7 +86,6 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
         school_file, note = write.write_adoption(root, school, pid)
         rep.notes.append(f"{school_file.relative_to(root)}:1: {note}")
     rep.notes += _notes(root, draft, written)
-    rep.notes += [f"policies/{pid}/policy.yml:1: cover text not recognised as a fact stays in the text: {b.plain[:60]}" for b in blocks[:0]]
     measure_text = "\n".join([title, *map(str, metadata.values()), *(c.title or "" for s in draft.sections for c in walk(s.clauses)),
                               *(s.title for s in draft.sections), *(c.body for s in draft.sections for c in walk(s.clauses)), *(_form_text(f) for f in forms.values())])
     report_mod.measure(rep, source, measure_text)
