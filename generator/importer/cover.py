@@ -17,7 +17,7 @@ DATE_LABELS = {
 }
 TEXT_LABELS = {
     "approving_committee": r"(to be )?ratified by|approved by|committee|responsible committee",
-    "version": r"version( date)?|version number",
+    "version": r"version( dated?)?|version number",
     "policy_lead": r"policy lead|lead|owner|responsible person|author",
 }
 EXTRA_LABELS = r"date of review|last reviewed|reviewed|amended|updated|(to be )?reviewed by"
@@ -34,10 +34,14 @@ class Cover:
 
 
 def read_cover(blocks: list[Block], limit: int = 25) -> Cover:
+    """Facts on the cover (the first blocks), taken out of the text, or in a closing note (the last
+    few), recorded and left in place: the policy's own last words stay as they are."""
     cover = Cover()
-    for i, block in enumerate(blocks[:limit]):
+    ends = set(range(min(limit, len(blocks)))) | set(range(max(0, len(blocks) - 6), len(blocks)))
+    for i in sorted(ends):
+        block = blocks[i]
         pairs = _pairs(block)
-        if pairs and all(_take(cover, label, value) for label, value in pairs):
+        if pairs and all(_take(cover, label, value) for label, value in pairs) and i < limit:
             cover.used.add(i)
     return cover
 

@@ -48,6 +48,18 @@ class Draft:
 
 
 def find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
+    title, rest = _find_title(blocks, fallback)
+    for block in rest[: len(blocks) - len(rest) and _title_index(blocks, rest)]:
+        if block.kind == "heading" and block.guessed:
+            block.kind, block.guessed = "para", ""  # a bold letterhead above the title is not a section
+    return title, rest
+
+
+def _title_index(blocks: list[Block], rest: list[Block]) -> int:
+    return next((i for i, (a, b) in enumerate(zip(blocks, rest)) if a is not b), 0)
+
+
+def _find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
     heads = [(i, b) for i, b in enumerate(blocks[:12]) if b.kind == "heading"]
     short = [(i, b) for i, b in enumerate(blocks[:12]) if b.kind == "para" and len(b.plain.split()) <= 6]
     for i, block in heads + short:
@@ -127,6 +139,9 @@ def build(blocks: list[Block], title: str) -> Draft:
             notes.append((block.where, "text before the first heading put in a section titled 'Introduction'"))
         builder.add(block)
     builder.close()
+    if len(sections) == 1 and sections[0].title == "Introduction" and notes and notes[-1][1].startswith("text before"):
+        sections[0].title = title  # a document with no headings: one section, named as the document is
+        notes.pop()
     return Draft(title, [s for s in sections if s.clauses or s.forms or s.title], notes)
 
 
