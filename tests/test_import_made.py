@@ -184,6 +184,7 @@ def test_pdf_headers_footers_page_numbers_and_paragraphs(tmp_path: Path) -> None
         ("empty.pdf", b"", "the file is empty"),
         ("notes.odt", b"x", "expected a .docx, .pdf, .md or .txt"),
         ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
+        ("broken.docx", b"not a zip file", "not a readable Word .docx file"),
     ],
 )
 def test_refusals_are_one_clear_line(tmp_path: Path, name: str, content: bytes, message: str) -> None:
