@@ -5,12 +5,15 @@ says (a date for a date); anything else stays in the text.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from generator.dates import parse_policy_date
 from generator.importer.blocks import Block
 
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 DATE_LABELS = {
     "adopted": r"date of adoption|adopted( on)?|date adopted|approved( on)?|date approved|policy date|agreed( on)?",
     "review_due": r"date of next review|next review( date)?|review date|to be reviewed( on| by date)?|review due",
@@ -79,13 +82,25 @@ def _take(cover: Cover, label: str, value: str) -> bool:
 
 
 def _date(value: str) -> str | None:
+    """The date as the model writes it: 2024-03-12 when the day is given, else 'March 2024' or 'Summer 2021'."""
     m = DATE.search(value)
     if not m:
         return None
     text = re.sub(r"\s+Term", "", m.group(0), flags=re.I)
-    text = re.sub(r"^(\d{1,2})(st|nd|rd|th)?\s+", "", text)
-    text = text[0].upper() + text[1:].lower() if not text[0].isdigit() else text
-    words = text.split()
-    if len(words) == 2:
-        text = f"{words[0].capitalize()} {words[1]}"
-    return text if parse_policy_date(text) else None
+    numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", text)
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+        return _iso(year + 2000 if year < 100 else year, month, day)
+    day = re.match(r"^(\d{1,2})(st|nd|rd|th)?\s+", text)
+    words = text[day.end() :].split() if day else text.split()
+    month_year = f"{words[0].capitalize()} {words[1]}"
+    if day and words[0].lower() in MONTHS:
+        return _iso(int(words[1]), MONTHS[words[0].lower()], int(day.group(1)))
+    return month_year if parse_policy_date(month_year) else None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
