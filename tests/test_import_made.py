@@ -259,3 +259,30 @@ def test_markdown_policy_keeps_its_lists_and_sections(tmp_path: Path) -> None:
     policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
     assert (policy["title"], [s["title"] for s in policy["sections"]]) == ("Visitors Policy", ["Signing in", "Leaving"])
     assert "All visitors sign in at reception.\n\n- wear a badge\n- stay with staff\n    - always\n" in _bodies(folder)
+
+
+def _pdf(tmp_path: Path, name: str, body: str) -> Path:
+    """A PDF made here with Typst from `body` (Typst markup) on small pages with a running footer."""
+    source = '#set page(width: 320pt, height: 420pt, margin: (top: 40pt, bottom: 50pt, x: 30pt), footer: context [Page #counter(page).display()])\n'
+    source += '#set text(size: 10pt, lang: "en")\n' + body
+    path = tmp_path / name
+    path.write_bytes(typst.compile(source.encode(), ignore_system_fonts=True))
+    return path
+
+
+def test_pdf_round_bullets_and_tight_o_sub_bullets_are_lists(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "conduct-policy.pdf", """#text(size: 18pt, weight: "bold")[Conduct Policy]
+
+#text(size: 14pt, weight: "bold")[Investigator]
+
+The investigator will:
+
+#set list(marker: ([●], [o]), body-indent: 1em)
+- interview those involved
+  #set list(body-indent: 0.3em)
+  - consideration of records
+  - analysing information
+- keep notes of interviews
+""")
+    folder, _ = _import(tmp_path, pdf)
+    assert "The investigator will:\n\n- interview those involved\n    - consideration of records\n    - analysing information\n- keep notes of interviews\n" in _bodies(folder)

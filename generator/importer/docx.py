@@ -11,7 +11,7 @@ from typing import Any
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import join_runs, link, styled
 
-GLYPH = re.compile(r"^\s*([\uf0b7\uf0a7\uf0d8\uf076\uf0fc•▪■◦➢·]|o(?=\t))\s*")
+GLYPH = re.compile(r"^\s*([\uf0b7\uf0a7\uf0d8\uf076\uf0fc•●▪■◦➢·]|o(?=\t))\s*")
 HEADING = re.compile(r"^heading\s*(\d)$", re.I)
 NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

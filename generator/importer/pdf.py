@@ -271,9 +271,9 @@ def _start(line: Line, level: int, style: _Style, indents: list[float]) -> Block
         return Block("heading", escape(line.text), where, level, plain=line.text, guessed="" if round(line.size * 2) / 2 in style.heading_sizes else "heading from bold text")
     if line.bullet:
         x = line.x0
-        while indents and indents[-1] > x + 3:
+        while indents and indents[-1] > x + 8:
             indents.pop()
-        if not indents or x > indents[-1] + 3:
+        if not indents or x > indents[-1] + 8:
             indents.append(x)
         depth = len(indents) - 1
         text = joined(line.words[1:], [w.text for w in line.words[1:]])

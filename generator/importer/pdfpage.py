@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.importer.blocks import ImportRefused
 
 BULLET_FONTS = ("symbol", "wingding")
-BULLET_GLYPHS = {"•", "\uf0b7", "\uf0a7", "\uf0d8", "▪", "■", "◦", "o", "-", "–", "➢", "✓"}
+BULLET_GLYPHS = {"•", "●", "\uf0b7", "\uf0a7", "\uf0d8", "▪", "■", "◦", "o", "-", "–", "➢", "✓"}
 LABEL = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[a-z][.)]|\(?[ivx]{1,4}[.)]|\([a-z]\))$")
 
 
@@ -60,7 +60,9 @@ class Line:
     @property
     def bullet(self) -> bool:
         first = self.words[0]
-        return len(self.words) > 1 and (first.symbol or first.text in BULLET_GLYPHS) and self.words[1].x0 - first.x1 > 4
+        gap = self.words[1].x0 - first.x1 if len(self.words) > 1 else 0.0
+        # a lone "o" never starts an English line, so a word space after it is enough
+        return (first.symbol or first.text in BULLET_GLYPHS) and gap > (1.5 if first.text == "o" else 4)
 
     @property
     def body_x0(self) -> float:
