@@ -286,3 +286,28 @@ The investigator will:
 """)
     folder, _ = _import(tmp_path, pdf)
     assert "The investigator will:\n\n- interview those involved\n    - consideration of records\n    - analysing information\n- keep notes of interviews\n" in _bodies(folder)
+
+
+def test_steps_numbered_1_to_n_become_a_counted_list_and_irregular_ones_stay_text(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "sanctions-policy.pdf", """#text(size: 18pt, weight: "bold")[Sanctions Policy]
+
+#text(size: 14pt, weight: "bold")[Consequences]
+
+Stages may be skipped.
+
+1.) See the response above.
+
+2.) Meeting between the children involved.
+
+3.) Parents are informed.
+
+#text(size: 14pt, weight: "bold")[Notes]
+
+2.) A lone second point stays as written.
+
+4.) So does a fourth.
+""")
+    folder, _ = _import(tmp_path, pdf)
+    bodies = _bodies(folder)
+    assert "Stages may be skipped.\n\n1. See the response above.\n1. Meeting between the children involved.\n1. Parents are informed.\n" in bodies
+    assert "2.) A lone second point stays as written.\n" in bodies and "4.) So does a fourth.\n" in bodies

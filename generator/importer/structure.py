@@ -10,6 +10,9 @@ from generator.importer.blocks import Block
 from generator.importer.inline import escape
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\\?[.)])?(?=\s)\s*")
+STEP = re.compile(r"^(\d{1,2})(\.\)|\))\s+")
+"""'1.)' or '1)' before a step's words: a numbered list in an unnumbered text, not clause numbering."""
+STEP_TEXT = re.compile(r"^(\d{1,2})\\?(\.\)|\))\s+")
 APPENDIX = re.compile(r"^(appendix|annex)\s+([A-Z0-9]{1,3})\b[\s:.–—-]*(.*)$", re.I)
 
 
@@ -120,7 +123,7 @@ def _tidy(text: str) -> str:
 
 def build(blocks: list[Block], title: str) -> Draft:
     notes = [(b.where, b.guessed) for b in blocks if b.guessed and not (b.text or b.kind == "table")]
-    blocks = [b for b in blocks if b.text or b.kind == "table"]
+    blocks = numbered_steps([b for b in blocks if b.text or b.kind == "table"])
     heads = [b.level for b in blocks if b.kind == "heading"]
     top = min((level for level in set(heads) if heads.count(level) >= 2), default=min(heads, default=1))
     numbered_doc = sum(1 for b in blocks if b.kind == "para" and NUMBER.match(b.plain)) >= 3
@@ -143,6 +146,34 @@ def build(blocks: list[Block], title: str) -> Draft:
         sections[0].title = title  # a document with no headings: one section, named as the document is
         notes.pop()
     return Draft(title, [s for s in sections if s.clauses or s.forms or s.title], notes)
+
+
+def numbered_steps(blocks: list[Block]) -> list[Block]:
+    """Paragraphs numbered 1.), 2.), 3.) in turn become an ordered list, so the site counts them
+    (and shows the same numbers); a run that skips or restarts a number stays as written."""
+    out = list(blocks)
+    i = 0
+    while i < len(out):
+        run = _step_run(out, i)
+        for n, block in enumerate(run):
+            marker = STEP.match(block.plain)
+            assert marker is not None
+            text = STEP_TEXT.sub("", block.text, count=1)
+            out[i + n] = Block("item", text, block.where, 0, True, marker.group(0).strip(), plain=STEP.sub("", block.plain, count=1), guessed=block.guessed)
+        i += max(1, len(run))
+    return out
+
+
+def _step_run(blocks: list[Block], i: int) -> list[Block]:
+    run: list[Block] = []
+    shape = None
+    for block in blocks[i:]:
+        marker = STEP.match(block.plain) if block.kind == "para" else None
+        if not marker or int(marker.group(1)) != len(run) + 1 or shape not in (None, marker.group(2)):
+            break
+        shape = marker.group(2)
+        run.append(block)
+    return run if len(run) >= 2 else []
 
 
 def _section(block: Block, numbered_doc: bool) -> DraftSection:
