@@ -311,3 +311,47 @@ Stages may be skipped.
     bodies = _bodies(folder)
     assert "Stages may be skipped.\n\n1. See the response above.\n1. Meeting between the children involved.\n1. Parents are informed.\n" in bodies
     assert "2.) A lone second point stays as written.\n" in bodies and "4.) So does a fourth.\n" in bodies
+
+
+def test_cover_values_repeated_title_letterhead_and_bold_sentences(tmp_path: Path) -> None:
+    body = " ".join(["Every child has the right to feel safe and happy at school."] * 3)
+    pdf = _pdf(tmp_path, "kindness-policy.pdf", f"""#text(size: 20pt, weight: "bold")[Kindness Policy]
+
+DATE OF ADOPTION: November 2020
+
+#align(center)[#text(size: 14pt, weight: "bold")[Made Primary School]]
+
+#align(center)[#text(size: 14pt, weight: "bold")[OUR VALUES]]
+
+#align(center)[Have a go]
+
+#align(center)[Do your best]
+
+#align(center)[#text(size: 14pt, weight: "bold")[Our Golden Value]]
+
+#align(center)[*Treat other people as you would like them to treat you*]
+#pagebreak()
+#v(40pt)
+#text(size: 14pt, weight: "bold")[KINDNESS POLICY]
+
+{body}
+
+*Statutory Duty*
+
+{body}
+
+*Why children are unkind*
+
+{body}
+
+*NB: This is a suggested order of steps, but if necessary, certain steps may be missed out.*
+""")
+    folder, out = _import(tmp_path, pdf)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [s["title"] for s in policy["sections"]] == ["Introduction", "Statutory Duty", "Why children are unkind"]
+    assert {"label": "School", "value": "Made Primary School"} in policy["metadata"]["extra"]
+    intro = policy["sections"][0]["clauses"]
+    texts = [_clauses(folder)[c].split("---\n", 2)[2].strip() for c in intro]
+    assert texts[:6] == ["OUR VALUES", "Have a go", "Do your best", "Our Golden Value", "Treat other people as you would like them to treat you", body]
+    assert "KINDNESS POLICY" not in "".join(_clauses(folder).values()) and "repeated cover title: 1" in out
+    assert "**NB: This is a suggested order of steps, but if necessary, certain steps may be missed out.**\n" in _bodies(folder)

@@ -24,6 +24,8 @@ TEXT_LABELS = {
     "policy_lead": r"policy lead|lead|owner|responsible person|author",
 }
 EXTRA_LABELS = r"date of review|last reviewed|reviewed|amended|updated|(to be )?reviewed by"
+SCHOOL = re.compile(r"(?:[A-Z][\w'’&-]*\s+){1,5}(?:School|Academy|College)")
+"""A letterhead line naming the school and nothing else."""
 LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z /&'-]{1,40}?)\s*[:–-]\s+(.+?)\s*$")
 DATE = re.compile(r"((\d{1,2}(st|nd|rd|th)?\s+)?(January|February|March|April|May|June|July|August|September|October|November|December|Spring|Summer|Autumn)(\s+Term)?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})", re.I)
 
@@ -43,6 +45,10 @@ def read_cover(blocks: list[Block], limit: int = 25) -> Cover:
     ends = set(range(min(limit, len(blocks)))) | set(range(max(0, len(blocks) - 6), len(blocks)))
     for i in sorted(ends):
         block = blocks[i]
+        if i < limit and SCHOOL.fullmatch(block.plain.strip()) and not any(label == "School" for label, _ in cover.extra) and block.kind in ("heading", "para"):
+            cover.extra.append(("School", block.plain.strip()))
+            cover.used.add(i)
+            continue
         pairs = _pairs(block)
         if pairs and all(_take(cover, label, value) for label, value in pairs) and i < limit:
             cover.used.add(i)

@@ -242,7 +242,16 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
             current.text = _dehyphen(current.text, _line_markdown(line), vocab)
             current.plain = _dehyphen(current.plain, line.text if not line.bullet else joined(line.words[1:], [w.text for w in line.words[1:]]), vocab)
         prev = line
-    return _drop_toc(blocks, removed)
+    return [_sentence(b) for b in _drop_toc(blocks, removed)]
+
+
+def _sentence(block: Block) -> Block:
+    """A 'heading' that reads as a sentence (a bold note, a cover's closing line) is a paragraph."""
+    words = len(block.plain.split())
+    if block.kind != "heading" or not (words > 25 or (words > 5 and block.plain.rstrip().endswith("."))):
+        return block
+    text = styled(block.plain, bold=bool(block.guessed))
+    return Block("para", escape_start(text), block.where, plain=block.plain)
 
 
 def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, style: _Style) -> bool:

@@ -10,7 +10,7 @@ from generator.importer import cover as cover_mod
 from generator.importer import forms as forms_mod
 from generator.importer import ids, match, report as report_mod, write
 from generator.importer.blocks import Block, ImportRefused, Removed
-from generator.importer.structure import Draft, DraftSection, build, drop_contents, find_title, walk
+from generator.importer.structure import Draft, DraftSection, build, cover_page, drop_contents, drop_repeated_title, find_title, walk
 
 READABLE = (".docx", ".pdf", ".md", ".txt")
 
@@ -62,6 +62,8 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     blocks = [b for i, b in enumerate(blocks) if i not in facts.used]
     blocks, contents = drop_contents(blocks)
     removed.add("table of contents entries", contents)
+    blocks, repeated = drop_repeated_title(cover_page(blocks), title)
+    removed.add("repeated cover title", repeated)
     pid = policy_id or policy_id_for(title, path)
     blocks, forms = _forms(blocks, pid, title)
     draft = build(blocks, title)

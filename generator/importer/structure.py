@@ -77,6 +77,25 @@ def _find_title(blocks: list[Block], fallback: str) -> tuple[str, list[Block]]:
     return fallback, blocks
 
 
+def cover_page(blocks: list[Block], least: int = 4) -> list[Block]:
+    """Short lines opening a PDF's first page (the school's values, a motto), at least `least` of
+    them, are words on the cover: its large or bold lines there are not sections."""
+    run = 0
+    while run < len(blocks) and blocks[run].where == "page 1" and len(blocks[run].plain.split()) <= 12:
+        run += 1
+    if run < least or run == len(blocks):
+        return blocks
+    return [Block("para", b.text, b.where, plain=b.plain) if i < run and b.kind == "heading" else b for i, b in enumerate(blocks)]
+
+
+def drop_repeated_title(blocks: list[Block], title: str) -> tuple[list[Block], int]:
+    """The title printed again where the text begins ('ANTI - BULLYING POLICY') is the cover's,
+    already the policy's title."""
+    key = _key(title).replace(" ", "")
+    repeats = [i for i, b in enumerate(blocks[:40]) if b.kind == "heading" and _key(b.plain).replace(" ", "") == key]
+    return [b for i, b in enumerate(blocks) if i not in repeats], len(repeats)
+
+
 def drop_contents(blocks: list[Block]) -> tuple[list[Block], int]:
     """A contents list without page numbers: early blocks made of the headings that come later, or
     of section numbers and titles ('1.0 Introduction 2.0 Aims …'), with the group headings among them."""
@@ -128,6 +147,8 @@ def build(blocks: list[Block], title: str) -> Draft:
     top = min((level for level in set(heads) if heads.count(level) >= 2), default=min(heads, default=1))
     numbered_doc = sum(1 for b in blocks if b.kind == "para" and NUMBER.match(b.plain)) >= 3
     sections: list[DraftSection] = []
+    # the words before the first heading: an introduction, unless the document has its own
+    lead = "From the cover" if any(_key(_section(b, numbered_doc).title) == "introduction" for b in blocks if b.kind == "heading" and b.level <= top) else "Introduction"
     builder = _SectionBuilder(numbered_doc)
     for block in blocks:
         if block.kind == "heading" and block.level <= top:
@@ -137,12 +158,12 @@ def build(blocks: list[Block], title: str) -> Draft:
             builder = _SectionBuilder(numbered_doc, sections[-1])
             continue
         if not sections:
-            sections.append(DraftSection("Introduction", block.where))
+            sections.append(DraftSection(lead, block.where))
             builder = _SectionBuilder(numbered_doc, sections[-1])
-            notes.append((block.where, "text before the first heading put in a section titled 'Introduction'"))
+            notes.append((block.where, f"text before the first heading put in a section titled '{lead}'"))
         builder.add(block)
     builder.close()
-    if len(sections) == 1 and sections[0].title == "Introduction" and notes and notes[-1][1].startswith("text before"):
+    if len(sections) == 1 and sections[0].title == lead and notes and notes[-1][1].startswith("text before"):
         sections[0].title = title  # a document with no headings: one section, named as the document is
         notes.pop()
     return Draft(title, [s for s in sections if s.clauses or s.forms or s.title], notes)
