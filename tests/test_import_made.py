@@ -355,3 +355,49 @@ DATE OF ADOPTION: November 2020
     assert texts[:6] == ["OUR VALUES", "Have a go", "Do your best", "Our Golden Value", "Treat other people as you would like them to treat you", body]
     assert "KINDNESS POLICY" not in "".join(_clauses(folder).values()) and "repeated cover title: 1" in out
     assert "**NB: This is a suggested order of steps, but if necessary, certain steps may be missed out.**\n" in _bodies(folder)
+
+
+def test_a_form_in_the_text_stays_in_its_section_and_a_letterhead_goes(tmp_path: Path) -> None:
+    letterhead = "header: [#text(size: 16pt)[Made Primary School] \\ Made Road, Madetown \\ Tel: 01234 567890 \\ admin\\@made.example]"
+    body = " ".join(["The headteacher answers every complaint in writing within ten school days."] * 8)
+    source = f'#set page(width: 320pt, height: 420pt, margin: (top: 95pt, bottom: 40pt, x: 30pt), header-ascent: 10%, {letterhead})\n'
+    source += f"""#set text(size: 10pt, lang: "en")
+#text(size: 18pt, weight: "bold")[Complaints Policy]
+
+#text(size: 14pt, weight: "bold")[Procedure]
+
+{body}
+
+#text(size: 14pt, weight: "bold")[Next Steps]
+
+{body}
+
+*A word version of this form is available on the school website*
+
+*Complaint Form*
+
+Please complete and return to the school office.
+
+*Your name:*
+
+*Pupil's name:*
+
+*Signature:*
+
+*Date:*
+
+#text(size: 14pt, weight: "bold")[Roles]
+
+{body}
+"""
+    path = tmp_path / "complaints-policy.pdf"
+    path.write_bytes(typst.compile(source.encode(), ignore_system_fonts=True))
+    folder, _ = _import(tmp_path, path)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [(s["title"], s.get("forms")) for s in policy["sections"]] == [("Procedure", None), ("Next Steps", ["complaint-form"]), ("Roles", None)]
+    form = yaml.safe_load((folder / "forms" / "complaint-form.yml").read_text(encoding="utf-8"))
+    assert form["title"] == "Complaint Form"
+    assert form["intro"] == "A word version of this form is available on the school website\n\nPlease complete and return to the school office."
+    assert [f["label"] for f in form["fields"]] == ["Your name", "Pupil’s name", "Signature", "Date"]
+    bodies = "\n".join(_clauses(folder).values())
+    assert not re.search(r"Made Road|01234 567890|admin@made", bodies + (folder / "policy.yml").read_text(encoding="utf-8"))

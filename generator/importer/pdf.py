@@ -72,19 +72,26 @@ def _running(pages: list[list[Line]], heights: list[float], removed: Removed) ->
         return line.top < 0.12 * height or line.bottom > 0.88 * height
 
     seen: Counter[tuple[str, int]] = Counter()
-    for lines, height in zip(pages, heights):
-        seen.update({(key(l), round(l.top / 6)) for l in lines if margin(l, height)})
+    for lines in pages:
+        seen.update({(key(l), round(l.top / 6)) for l in lines})
     need = max(2, (len(pages) + 1) // 2) if len(pages) > 2 else 2
     out = []
     for lines, height in zip(pages, heights):
-        kept = []
+        kept: list[Line] = []
+        below: Line | None = None
         for line in lines:
+            repeated = len(pages) > 1 and seen[(key(line), round(line.top / 6))] >= need
+            # a letterhead's lower lines run below the margin: they go with the repeated line above them
+            under = below is not None and -line.size < line.top - below.bottom < line.size
             if margin(line, height) and PAGE_NUMBER.match(line.text.strip()):
                 removed.add("page numbers")
-            elif len(pages) > 1 and margin(line, height) and seen[(key(line), round(line.top / 6))] >= need:
+            elif repeated and (margin(line, height) or under):
                 removed.add("running header/footer lines")
+                below = line if line.top < height / 2 else None
+                continue
             else:
                 kept.append(line)
+            below = None
         out.append(kept)
     return out
 

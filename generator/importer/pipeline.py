@@ -10,7 +10,7 @@ from generator.importer import cover as cover_mod
 from generator.importer import forms as forms_mod
 from generator.importer import ids, match, report as report_mod, write
 from generator.importer.blocks import Block, ImportRefused, Removed
-from generator.importer.structure import Draft, DraftSection, build, cover_page, drop_contents, drop_repeated_title, find_title, walk
+from generator.importer.structure import Draft, build, cover_page, drop_contents, drop_repeated_title, find_title, walk
 
 READABLE = (".docx", ".pdf", ".md", ".txt")
 
@@ -67,8 +67,6 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     pid = policy_id or policy_id_for(title, path)
     blocks, forms = _forms(blocks, pid, title)
     draft = build(blocks, title)
-    if forms:
-        _attach_forms(draft, forms)
     folder = root / "policies" / pid
     taken = match.known_ids(folder) if (folder / "policy.yml").exists() else set()
     if taken and not as_version:
@@ -106,25 +104,40 @@ def _metadata(facts: cover_mod.Cover, as_version: str | None) -> dict[str, Any]:
 
 
 def _forms(blocks: list[Block], pid: str, title: str) -> tuple[list[Block], dict[str, dict]]:
+    """Each run of form lines becomes a form, with the heading just above it as its title and the
+    lines between as its intro; where it stood, a placeholder puts it in that section."""
     runs = forms_mod.find_form_runs(blocks)
     if not runs:
         return blocks, {}
     forms: dict[str, dict] = {}
     names = ids.Names()
-    keep = set(range(len(blocks)))
+    out: list[Block] = []
+    taken = 0
     for start, end in runs:
-        heading = title if "form" in title.lower() else next((b.plain for b in reversed(blocks[:start]) if b.kind == "heading"), title)
+        head = _form_heading(blocks, start)
+        begin = max(taken, head if head is not None else start)
+        if head is None and taken == 0 and start <= 3 and all(b.kind == "para" for b in blocks[:start]):
+            begin = 0  # a form on its own: the lines above its fields are its intro
+        if head is not None and head > 0 and blocks[head - 1].kind == "heading" and "form" in blocks[head - 1].plain.lower() and head - 1 >= taken:
+            begin = head - 1  # 'A word version of this form is available': words about the form, kept with it
+        heading = title if "form" in title.lower() else (blocks[head].plain if head is not None else next((b.plain for b in reversed(blocks[:start]) if b.kind == "heading"), title))
         form_id = names.new(ids.slug(heading, 5))
         tables = [blocks[i] for i in forms_mod.blank_tables(blocks[start:end + 2])]
-        forms[form_id] = forms_mod.make_form(form_id, heading.strip(), blocks[start:end], tables)
-        keep -= set(range(start, end))
-    return [b for i, b in enumerate(blocks) if i in keep], forms
+        lines = [b for i, b in enumerate(blocks[begin:end], begin) if i != head]
+        forms[form_id] = forms_mod.make_form(form_id, heading.strip(), lines, tables)
+        out += blocks[taken:begin] + [Block("para", "", blocks[start].where, form=form_id)]
+        taken = end
+    return out + blocks[taken:], forms
 
 
-def _attach_forms(draft: Draft, forms: dict[str, dict]) -> None:
-    if not draft.sections:
-        draft.sections.append(DraftSection("Form", ""))
-    draft.sections[-1].forms += list(forms)
+def _form_heading(blocks: list[Block], start: int) -> int | None:
+    """The heading naming the form, at most two short paragraphs above its first line."""
+    for i in range(start - 1, max(-1, start - 4), -1):
+        if blocks[i].kind == "heading":
+            return i
+        if blocks[i].kind != "para" or len(blocks[i].plain) > 300:
+            return None
+    return None
 
 
 def _form_text(form: dict) -> str:

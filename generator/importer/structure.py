@@ -142,7 +142,7 @@ def _tidy(text: str) -> str:
 
 def build(blocks: list[Block], title: str) -> Draft:
     notes = [(b.where, b.guessed) for b in blocks if b.guessed and not (b.text or b.kind == "table")]
-    blocks = numbered_steps([b for b in blocks if b.text or b.kind == "table"])
+    blocks = numbered_steps([b for b in blocks if b.text or b.form or b.kind == "table"])
     heads = [b.level for b in blocks if b.kind == "heading"]
     top = min((level for level in set(heads) if heads.count(level) >= 2), default=min(heads, default=1))
     numbered_doc = sum(1 for b in blocks if b.kind == "para" and NUMBER.match(b.plain)) >= 3
@@ -155,6 +155,13 @@ def build(blocks: list[Block], title: str) -> Draft:
             builder.close()
             sections.append(_section(block, numbered_doc))
             sections[-1].notes += [f"{block.where}: {block.guessed}"] if block.guessed else []
+            builder = _SectionBuilder(numbered_doc, sections[-1])
+            continue
+        if block.form and not sections:
+            sections.append(DraftSection("Form", block.where))
+        if block.form:
+            builder.close()
+            sections[-1].forms.append(block.form)
             builder = _SectionBuilder(numbered_doc, sections[-1])
             continue
         if not sections:
