@@ -401,3 +401,31 @@ Please complete and return to the school office.
     assert [f["label"] for f in form["fields"]] == ["Your name", "Pupil’s name", "Signature", "Date"]
     bodies = "\n".join(_clauses(folder).values())
     assert not re.search(r"Made Road|01234 567890|admin@made", bodies + (folder / "policy.yml").read_text(encoding="utf-8"))
+
+
+def test_numbered_document_keeps_unnumbered_headings_inside_their_section(tmp_path: Path) -> None:
+    text = "Charges are based on the actual costs incurred, divided by the number of pupils."
+    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Charging Policy]
+
+#text(size: 13pt, weight: "bold")[1 Calculating Charges]
+
+1.1 {text}
+
+1.2 {text}
+
+#text(size: 13pt, weight: "bold")[GENERAL INFORMATION]
+
+#text(size: 13pt, weight: "bold")[2 Contacts]
+
+2.1 {text} Last updated 24#super[th] November 2023.
+
+#text(size: 13pt, weight: "bold")[The Department for Education (DfE)]
+
+0870 000 2288 www.education.gov.uk
+""")
+    folder, _ = _import(tmp_path, pdf)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [(s["title"], s.get("numbered", True)) for s in policy["sections"]] == [("Calculating Charges", True), ("GENERAL INFORMATION", False), ("Contacts", True)]
+    contacts = _clauses(folder)[policy["sections"][2]["clauses"][-1]]
+    assert "title: The Department for Education (DfE)" in contacts and "0870 000 2288 www.education.gov.uk" in contacts
+    assert any("Last updated 24th November 2023." in body for body in _bodies(folder))

@@ -148,8 +148,10 @@ def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
             prev = current[-1]
             if char.rotated and prev.rotated:
                 pass  # turned text (a grid's column heads) runs down or up the page: read it in stream order
-            elif abs(char.base - prev.base) > 2 or char.x0 - prev.x1 > 1.5:
+            elif char.x0 - prev.x1 > 1.5:
                 close(True)
+            elif abs(char.base - prev.base) > 2:
+                close(abs(char.size - prev.size) < 0.5)  # a raised 'th' (24th) joins its number; a new line does not
             elif char.font != prev.font or abs(char.size - prev.size) > 0.5:
                 close(False)
         current.append(char)

@@ -150,8 +150,11 @@ def build(blocks: list[Block], title: str) -> Draft:
     # the words before the first heading: an introduction, unless the document has its own
     lead = "From the cover" if any(_key(_section(b, numbered_doc).title) == "introduction" for b in blocks if b.kind == "heading" and b.level <= top) else "Introduction"
     builder = _SectionBuilder(numbered_doc)
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.kind == "heading" and block.level <= top:
+            if sections and _inside(sections[-1], _section(block, numbered_doc)) and not _group(blocks[i + 1 :], top, numbered_doc):
+                builder.add(block)
+                continue
             builder.close()
             sections.append(_section(block, numbered_doc))
             sections[-1].notes += [f"{block.where}: {block.guessed}"] if block.guessed else []
@@ -174,6 +177,22 @@ def build(blocks: list[Block], title: str) -> Draft:
         sections[0].title = title  # a document with no headings: one section, named as the document is
         notes.pop()
     return Draft(title, [s for s in sections if s.clauses or s.forms or s.title], notes)
+
+
+def _inside(current: DraftSection, heading: DraftSection) -> bool:
+    """An unnumbered heading after a numbered section or an appendix ('The Department for
+    Education (DfE)' under '13 Contacts') heads a part of it, not a section of its own."""
+    return bool(current.numbered or current.appendix) and not (heading.numbered or heading.appendix)
+
+
+def _group(rest: list[Block], top: int, numbered_doc: bool) -> bool:
+    """A heading followed at once by a numbered section's ('PROCEDURE', then '4.0 How to Raise a
+    Concern') names a group of sections."""
+    nxt = rest[0] if rest else None
+    if nxt is None or nxt.kind != "heading" or nxt.level > top:
+        return False
+    following = _section(nxt, numbered_doc)
+    return following.numbered or bool(following.appendix)
 
 
 def numbered_steps(blocks: list[Block]) -> list[Block]:
