@@ -429,3 +429,38 @@ def test_numbered_document_keeps_unnumbered_headings_inside_their_section(tmp_pa
     contacts = _clauses(folder)[policy["sections"][2]["clauses"][-1]]
     assert "title: The Department for Education (DfE)" in contacts and "0870 000 2288 www.education.gov.uk" in contacts
     assert any("Last updated 24th November 2023." in body for body in _bodies(folder))
+
+
+def test_bold_bullets_are_items_and_an_appendices_list_with_page_ranges_goes(tmp_path: Path) -> None:
+    body = " ".join(["Staff report every incident of misuse to the online safety lead."] * 4)
+    pdf = _pdf(tmp_path, "online-safety-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Online Safety Policy]
+
+#text(size: 13pt, weight: "bold")[Incidents]
+
+{body}
+
+#set list(marker: [•], body-indent: 0.3em)
+- *incidents of grooming behaviour*
+- *criminally racist material*
+
+#text(size: 13pt, weight: "bold")[Appendices]
+
+#text(size: 13pt, weight: "bold")[Can be found on the following pages:]
+
+- *Pupil Acceptable Use Agreement – Year 5/6 20-21*
+- *Class Charter – KS1 23*
+- *Legislation 41*
+
+#text(size: 13pt, weight: "bold")[Year groups]
+
+- Year 3
+- Year 4
+- Year 5
+""")
+    folder, out = _import(tmp_path, pdf)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [s["title"] for s in policy["sections"]] == ["Incidents", "Year groups"]
+    bodies = _bodies(folder)
+    assert any(b.endswith("\n\n- **incidents of grooming behaviour**\n- **criminally racist material**\n") for b in bodies), bodies
+    assert "- Year 3\n- Year 4\n- Year 5\n" in bodies
+    assert "table of contents entries: 5" in out

@@ -17,6 +17,7 @@ from generator.importer.pdfpage import LABEL, Line, Word, drawings, joined, open
 
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
 COMMENT = re.compile(r"\s*Commented \[[A-Z]{1,4}\d+(R\d+)?\]:?")
+PAGE_REF = re.compile(r"\S\s+(\d{1,3})(\s*[-–]\s*\d{1,3})?$")
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\s)\s*\d{1,3}$")
 
 
@@ -144,6 +145,8 @@ def _style(lines: list[Line]) -> _Style:
 
 
 def _heading_level(line: Line, style: _Style) -> int:
+    if line.bullet:
+        return 0
     size = round(line.size * 2) / 2
     if size in style.heading_sizes:
         return min(1 + style.heading_sizes.index(size), 3)
@@ -310,8 +313,33 @@ def _numbery(text: str) -> bool:
     return digits >= 3 and digits >= 0.15 * len(tokens)
 
 
+def _page_list(blocks: list[Block], i: int) -> int:
+    """How many blocks from i on are short entries ending in a page number or range ('Legislation 41',
+    'Staff Agreement 24-25'): three or more are a contents list, such as an appendices list."""
+    pages: list[int] = []
+    while i + len(pages) < len(blocks) and blocks[i + len(pages)].kind != "table" and len(blocks[i + len(pages)].plain.split()) <= 14:
+        ref = PAGE_REF.search(blocks[i + len(pages)].plain)
+        if not ref or (pages and int(ref.group(1)) < pages[-1]):
+            break
+        pages.append(int(ref.group(1)))
+    # page numbers rise, and skip somewhere ('Year 3', 'Year 4', 'Year 5' is not a contents list)
+    return len(pages) if len(pages) >= 3 and any(b - a > 1 for a, b in zip(pages, pages[1:])) else 0
+
+
 def _drop_toc(blocks: list[Block], removed: Removed) -> list[Block]:
     """A contents list is heading 'Contents' then lines ending in page numbers; the site makes its own."""
+    blocks = list(blocks)
+    i = 0
+    while i < len(blocks):
+        n = _page_list(blocks, i)
+        if n:
+            start = i
+            while start > 0 and i - start < 2 and blocks[start - 1].kind == "heading" and len(blocks[start - 1].plain.split()) <= 8:
+                start -= 1  # the list's own heading ('Appendices', 'Can be found on the following pages:')
+            removed.add("table of contents entries", i + n - start)
+            del blocks[start : i + n]
+            i = start
+        i += 1
     out: list[Block] = []
     skipping = False
     for block in blocks:

@@ -61,8 +61,8 @@ class Line:
     def bullet(self) -> bool:
         first = self.words[0]
         gap = self.words[1].x0 - first.x1 if len(self.words) > 1 else 0.0
-        # a lone "o" never starts an English line, so a word space after it is enough
-        return (first.symbol or first.text in BULLET_GLYPHS) and gap > (1.5 if first.text == "o" else 4)
+        # only a dash may start a line of text; after a glyph (or a lone "o") a word space is enough
+        return (first.symbol or first.text in BULLET_GLYPHS) and gap > (4 if first.text in "-–" else 1.5)
 
     @property
     def body_x0(self) -> float:
