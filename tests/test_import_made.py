@@ -464,3 +464,12 @@ def test_bold_bullets_are_items_and_an_appendices_list_with_page_ranges_goes(tmp
     assert any(b.endswith("\n\n- **incidents of grooming behaviour**\n- **criminally racist material**\n") for b in bodies), bodies
     assert "- Year 3\n- Year 4\n- Year 5\n" in bodies
     assert "table of contents entries: 5" in out
+
+
+def test_a_policy_added_to_a_school_file_keeps_the_rest_of_it() -> None:
+    from generator.importer.write import add_adoption
+
+    text = "id: made\nname: Made School\npolicies:\n  # adopted 2024\n  conduct:\n    metadata: {adopted: March 2024}\n\nbranding: {primary_color: '#123456'}\n"
+    assert add_adoption(text, "safety") == text.replace("2024}\n\n", "2024}\n  safety: {}\n\n")
+    assert add_adoption("id: made\npolicies: {}\n", "safety") == "id: made\npolicies:\n  safety: {}\n"
+    assert add_adoption("id: made\n", "safety") == "id: made\npolicies:\n  safety: {}\n"
