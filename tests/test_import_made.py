@@ -473,3 +473,24 @@ def test_a_policy_added_to_a_school_file_keeps_the_rest_of_it() -> None:
     assert add_adoption(text, "safety") == text.replace("2024}\n\n", "2024}\n  safety: {}\n\n")
     assert add_adoption("id: made\npolicies: {}\n", "safety") == "id: made\npolicies:\n  safety: {}\n"
     assert add_adoption("id: made\n", "safety") == "id: made\npolicies:\n  safety: {}\n"
+
+
+def test_a_form_of_its_own_joins_its_policy_and_stays_through_a_newer_version(tmp_path: Path) -> None:
+    policy = tmp_path / "complaints-policy.md"
+    policy.write_text("# Complaints Policy\n\n## Procedure\n\nWe answer every complaint within ten school days.\n\n## Next steps\n\nYou may write to the Department for Education.\n", encoding="utf-8")
+    form = tmp_path / "Complaint-Form-for-Parents.txt"
+    form.write_text("Complaint Form\n\nPlease complete and return to the school office.\n\nYour name: ________\n\nSignature: ________\n\nDate: ________\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, policy)
+    run = policy_site("--root", str(tmp_path), "import", str(form), "--school", "made", "--form-of", "complaints")
+    assert run.returncode == 0, run.stderr
+    written = yaml.safe_load((folder / "forms" / "complaint-form.yml").read_text(encoding="utf-8"))
+    assert (written["title"], written["intro"]) == ("Complaint Form", "Please complete and return to the school office.")
+    assert [f["type"] for f in written["fields"]] == ["text", "signature", "date"]
+    assert yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))["sections"][-1]["forms"] == ["complaint-form"]
+    policy.write_text(policy.read_text(encoding="utf-8").replace("ten school days", "five school days"), encoding="utf-8")
+    run = policy_site("--root", str(tmp_path), "import", str(policy), "--school", "made", "--as-version", "2025-01-01")
+    assert run.returncode == 0, run.stderr
+    assert yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))["sections"][-1]["forms"] == ["complaint-form"]
+    assert policy_site("--root", str(tmp_path), "check").returncode == 0
+    refused = policy_site("--root", str(tmp_path), "import", str(form), "--school", "made", "--form-of", "behaviour")
+    assert refused.returncode == 1 and "policies/behaviour/policy.yml does not exist" in refused.stderr

@@ -25,24 +25,27 @@ def _version(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option("--school", required=True, help="The school adopting the policy (policies/schools/<ID>.yml).")
 @click.option("--policy", "policy_id", default=None, help="The policy's ID (default: from its title). One file only.")
 @click.option("--as-version", default=None, metavar="YYYY-MM-DD", callback=_version, help="A newer version of a policy already imported: keep its clause IDs.")
+@click.option("--form-of", default=None, metavar="POLICY", help="The file is a form (a parents' complaint form): add it to this policy, already imported.")
 @click.pass_obj
-def import_cmd(root: Path, files: tuple[Path, ...], school: str, policy_id: str | None, as_version: str | None) -> None:
+def import_cmd(root: Path, files: tuple[Path, ...], school: str, policy_id: str | None, as_version: str | None, form_of: str | None) -> None:
     """Import Word (.docx), text-based PDF, Markdown or text policies into policies/.
 
     Writes policies/<policy>/ (policy.yml, clauses/, forms/) and the school's adoption, and an
     IMPORT-REPORT.md beside them listing what was removed and what to check.
     """
     from generator.importer.ids import slug
-    from generator.importer.pipeline import import_one
+    from generator.importer.pipeline import import_form, import_one
 
     if slug(school) != school:
         raise click.BadParameter(f"'{school}' is not an ID; expected lower case letters, digits and hyphens, e.g. {slug(school)}", param_hint="--school")
+    if form_of and (policy_id or as_version):
+        raise click.BadParameter("--form-of adds a form to a policy; import the policy itself without it", param_hint="--form-of")
     if policy_id and len(files) > 1:
         raise click.BadParameter("--policy names one policy; import one file with it", param_hint="--policy")
     failed = 0
     for path in files:
         try:
-            rep = import_one(root, path, school, policy_id, as_version)
+            rep = import_form(root, path, form_of) if form_of else import_one(root, path, school, policy_id, as_version)
         except ImportRefused as exc:
             click.echo(f"{path}: {exc}", err=True)
             failed += 1

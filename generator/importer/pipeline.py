@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from generator.importer import cover as cover_mod
 from generator.importer import forms as forms_mod
 from generator.importer import ids, match, report as report_mod, write
@@ -74,6 +76,8 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     if as_version and not taken:
         raise ImportRefused(f"--as-version needs the earlier version imported first: policies/{pid}/ does not exist (did you mean --policy with its ID?)")
     kept = match.apply(draft, folder) if as_version else 0
+    if as_version:
+        _keep_added_forms(draft, folder, set(forms))
     names = ids.Names(taken | set(forms) | {pid})
     ids.assign(draft, names)
     metadata = _metadata(facts, as_version)
@@ -91,6 +95,46 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     report_mod.measure(rep, source, measure_text)
     rep.seconds = time.perf_counter() - started
     report_mod.write(rep, written.folder)
+    return rep
+
+
+def _keep_added_forms(draft: Draft, folder: Path, new: set[str]) -> None:
+    """Forms added to the earlier version (`--form-of`) stay where they were."""
+    old = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8")) or {}
+    for section in old.get("sections") or []:
+        for form_id in section.get("forms") or []:
+            if form_id in new or not (folder / "forms" / f"{form_id}.yml").is_file() or not draft.sections:
+                continue
+            home = next((s for s in draft.sections if s.id == section.get("id")), draft.sections[-1])
+            home.forms.append(form_id)
+
+
+def import_form(root: Path, path: Path, policy_id: str) -> report_mod.Report:
+    """A form on its own (a parents' complaint form) → a form of a policy already imported, listed
+    in the section that holds the policy's other forms (else its last)."""
+    started = time.perf_counter()
+    folder = root / "policies" / policy_id
+    if not (folder / "policy.yml").is_file():
+        raise ImportRefused(f"--form-of needs the policy imported first: policies/{policy_id}/policy.yml does not exist")
+    blocks, removed, source = read(path)
+    title, blocks = find_title(blocks, path.stem.replace("_", " ").replace("-", " ").strip().capitalize())
+    blocks, forms = _forms([b for b in blocks if b.kind != "heading" or b.plain.strip() != title], policy_id, title)
+    if not forms:
+        raise ImportRefused("no form found: expected lines to fill in ('Name:', 'Signature:', 'Date:' or lines of dots)")
+    existing = {p.stem for p in (folder / "forms").glob("*.yml")} | match.known_ids(folder) | {policy_id}
+    names = ids.Names(existing)
+    renamed = {old: names.new(old if old not in existing else ids.slug(path.stem, 6)) for old in forms}
+    titles = {str((yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("title", "")) for p in (folder / "forms").glob("*.yml")}
+    named = path.stem.replace("_", " ").replace("-", " ").strip()
+    forms = {k: {**form, "title": named if form["title"] in titles else form["title"]} for k, form in forms.items()}  # two forms titled alike: the file's name tells them apart
+    written = write.add_forms(folder, {renamed[k]: {**form, "id": renamed[k]} for k, form in forms.items()})
+    rep = report_mod.Report(str(path.name), policy_id, removed=dict(removed.counts), files=[str(p.relative_to(root)) for p in written])
+    rep.notes.append(f"policies/{policy_id}/policy.yml:1: form(s) {', '.join(renamed.values())} added to the policy; words not in a form were left out: " + (" / ".join(b.plain for b in blocks if b.plain)[:200] or "none"))
+    report_mod.measure(rep, source, "\n".join(_form_text(f) for f in forms.values()))
+    rep.seconds = time.perf_counter() - started
+    report_path = folder / "IMPORT-REPORT.md"
+    before = report_path.read_text(encoding="utf-8") + "\n" if report_path.exists() else ""
+    report_path.write_text(before + report_mod.markdown(rep), encoding="utf-8")
     return rep
 
 

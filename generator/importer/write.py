@@ -91,6 +91,23 @@ def write_policy(root: Path, policy_id: str, draft: Draft, metadata: dict[str, A
     return written
 
 
+def add_forms(folder: Path, forms: dict[str, dict]) -> list[Path]:
+    """Forms written into a policy already on disk and listed in its policy.yml, in the section that
+    holds its other forms (else the last)."""
+    (folder / "forms").mkdir(exist_ok=True)
+    paths = []
+    for form_id, form in forms.items():
+        paths.append(folder / "forms" / f"{form_id}.yml")
+        paths[-1].write_text(dump(form), encoding="utf-8")
+    data = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    sections = data.get("sections") or []
+    if sections:
+        home = next((s for s in sections if s.get("forms")), sections[-1])
+        home["forms"] = list(home.get("forms") or []) + [f for f in forms if f not in (home.get("forms") or [])]
+        (folder / "policy.yml").write_text(dump(data), encoding="utf-8")
+    return paths
+
+
 def write_adoption(root: Path, school: str, policy_id: str) -> tuple[Path, str]:
     """The school's file lists the policy under `policies:` (made when absent); a school file of the
     one-policy shape gets a second file instead."""
