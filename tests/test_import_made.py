@@ -494,3 +494,22 @@ def test_a_form_of_its_own_joins_its_policy_and_stays_through_a_newer_version(tm
     assert policy_site("--root", str(tmp_path), "check").returncode == 0
     refused = policy_site("--root", str(tmp_path), "import", str(form), "--school", "made", "--form-of", "behaviour")
     assert refused.returncode == 1 and "policies/behaviour/policy.yml does not exist" in refused.stderr
+
+
+def test_a_ruled_table_running_over_a_page_break_is_one_table(tmp_path: Path) -> None:
+    long = " ".join(["Contact the local authority designated officer by telephone or by secure email."] * 10)
+    rows = ", ".join(f"[Matter {n}], [{long if n == 14 else 'Contact the school office.'}]" for n in range(1, 25))
+    pdf = _pdf(tmp_path, "exceptions-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Exceptions Policy]
+
+#text(size: 13pt, weight: "bold")[Scope]
+
+This procedure covers every complaint except those below.
+
+#table(columns: (1fr, 2fr), inset: 3pt, [*Exceptions*], [*Who to contact*], {rows})
+""")
+    folder, _ = _import(tmp_path, pdf)
+    tables = [b for b in _bodies(folder) if "| Exceptions | Who to contact |" in b]
+    assert len(tables) == 1 and tables[0].count("\n|---|---|\n") == 1
+    lines = [line for line in tables[0].splitlines() if line.startswith("| Matter")]
+    assert [line.split(" | ")[0] for line in lines] == [f"| Matter {n}" for n in range(1, 25)]
+    assert f"| Matter 14 | {long} |" in lines

@@ -252,7 +252,25 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
             current.text = _dehyphen(current.text, _line_markdown(line), vocab)
             current.plain = _dehyphen(current.plain, line.text if not line.bullet else joined(line.words[1:], [w.text for w in line.words[1:]]), vocab)
         prev = line
-    return [_sentence(b) for b in _drop_toc(blocks, removed)]
+    return [_sentence(b) for b in _drop_toc(_join_split_tables(blocks), removed)]
+
+
+def _join_split_tables(blocks: list[Block]) -> list[Block]:
+    """A table running on over a page break is one table: the next page's part (same columns, no
+    header row of its own) joins it, its first row finishing the last row when it starts blank."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (prev is None or block.kind != "table" or prev.kind != "table" or block.where == prev.where or block.header
+                or not block.rows or not prev.rows or len(block.rows[0]) != len(prev.rows[-1])):
+            out.append(block)
+            continue
+        rows = [list(r) for r in block.rows]
+        if not rows[0][0].strip():
+            prev.rows[-1] = [f"{a} {b}".strip() for a, b in zip(prev.rows[-1], rows.pop(0))]
+        prev.rows += rows
+        prev.plain = " ".join(c for r in prev.rows for c in r)
+    return out
 
 
 def _sentence(block: Block) -> Block:
