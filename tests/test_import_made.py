@@ -352,7 +352,7 @@ DATE OF ADOPTION: November 2020
     assert {"label": "School", "value": "Made Primary School"} in policy["metadata"]["extra"]
     intro = policy["sections"][0]["clauses"]
     texts = [_clauses(folder)[c].split("---\n", 2)[2].strip() for c in intro]
-    assert texts[:6] == ["OUR VALUES", "Have a go", "Do your best", "Our Golden Value", "Treat other people as you would like them to treat you", body]
+    assert texts[:6] == ["**OUR VALUES**", "Have a go", "Do your best", "**Our Golden Value**", "**Treat other people as you would like them to treat you**", body]
     assert "KINDNESS POLICY" not in "".join(_clauses(folder).values()) and "repeated cover title: 1" in out
     assert "**NB: This is a suggested order of steps, but if necessary, certain steps may be missed out.**\n" in _bodies(folder)
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.importer.blocks import Block
-from generator.importer.inline import escape
+from generator.importer.inline import escape, escape_start, styled
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\\?[.)])?(?=\s)\s*")
 STEP = re.compile(r"^(\d{1,2})(\.\)|\))\s+")
@@ -85,7 +85,7 @@ def cover_page(blocks: list[Block], least: int = 4) -> list[Block]:
         run += 1
     if run < least or run == len(blocks):
         return blocks
-    return [Block("para", b.text, b.where, plain=b.plain) if i < run and b.kind == "heading" else b for i, b in enumerate(blocks)]
+    return [Block("para", escape_start(styled(b.plain, bold=True)), b.where, plain=b.plain) if i < run and b.kind == "heading" else b for i, b in enumerate(blocks)]
 
 
 def drop_repeated_title(blocks: list[Block], title: str) -> tuple[list[Block], int]:
