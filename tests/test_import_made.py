@@ -513,3 +513,23 @@ This procedure covers every complaint except those below.
     lines = [line for line in tables[0].splitlines() if line.startswith("| Matter")]
     assert [line.split(" | ")[0] for line in lines] == [f"| Matter {n}" for n in range(1, 25)]
     assert f"| Matter 14 | {long} |" in lines
+
+
+def test_a_diagram_of_shapes_side_by_side_is_read_shape_by_shape(tmp_path: Path) -> None:
+    shapes = [(20, 100, "I will let my teacher or another adult know if school equipment is not working."),
+              (170, 106, "I will leave the computing suite tidy and pack away computing equipment carefully."),
+              (20, 200, "I will not use school computing equipment unless I have permission."),
+              (170, 206, "I will be polite and responsible when sending messages to people on line.")]
+    placed = "\n".join(f"#place(dx: {x}pt, dy: {y}pt)[#block(width: 90pt)[#set par(leading: 4pt); {text}]]" for x, y, text in shapes)
+    pdf = _pdf(tmp_path, "charter-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Charter Policy]
+
+#text(size: 13pt, weight: "bold")[Class Charter]
+
+{placed}
+#v(300pt)
+Please sign below if you agree to follow this class charter.
+""")
+    folder, _ = _import(tmp_path, pdf)
+    bodies = "\n".join(_bodies(folder))
+    for _, _, text in shapes:
+        assert f"{text}\n" in bodies

@@ -290,6 +290,8 @@ def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, st
     if current.kind == "heading" and prev.page != line.page:
         return True
     same_page = prev.page == line.page
+    if same_page and line.top < prev.top - 3.5:
+        return True  # back up the page: another shape of a diagram, never the same paragraph
     gap = line.top - prev.bottom if same_page else 0.0
     if same_page and gap > 0.45 * max(style.body, line.size if level else 0):
         return True

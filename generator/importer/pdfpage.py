@@ -177,7 +177,38 @@ def page_lines(page, number: int) -> list[Line]:
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
         line.size = line.size or 10.0
-    return lines
+    return _diagram(lines)
+
+
+def _diagram(lines: list[Line], least: int = 3) -> list[Line]:
+    """Shapes side by side (a diagram's bubbles) are read shape by shape: where lines side by side
+    jump to text written elsewhere in the page's stream, that stretch of the page is read in the
+    order the page writes it, each shape's words a line of their own."""
+    out: list[Line] = []
+    involved: list[float] = []
+    for line in lines:
+        parts = [[line.words[0]]]
+        for a, b in zip(line.words, line.words[1:]):
+            if b.x0 - a.x1 > 18 and abs(b.order - a.order) > 1:
+                parts.append([])
+            parts[-1].append(b)
+        out += [Line(line.page, line.top, line.bottom, line.size, ws) for ws in parts]
+        involved += [line.top] * (len(parts) - 1)
+    staggered = 0
+    for a, b in zip(out, out[1:]):
+        beside = b.top - a.bottom < a.size and (b.words[0].x0 > a.words[-1].x1 + 18 or b.words[-1].x1 < a.words[0].x0 - 18)
+        if beside and abs(b.words[0].order - a.words[-1].order) > 1:
+            involved += [a.top, b.top]
+            staggered += abs(b.top - a.top) > 2
+    if staggered < least:
+        return lines  # columns whose lines share baselines are a table or a two-column list, read across
+    top, bottom = min(involved), max(involved)
+    orders = [w.order for l in out if top <= l.top <= bottom for w in l.words]
+    within = [l for l in out if top <= l.top <= bottom or all(min(orders) <= w.order <= max(orders) for w in l.words)]
+    region = sorted(within, key=lambda l: l.words[0].order)
+    first = min(l.top for l in region)
+    rest = [l for l in out if not any(l is r for r in region)]
+    return [l for l in rest if l.top < first] + region + [l for l in rest if l.top >= first]
 
 
 def pictures(page) -> int:  # a pypdfium2 page
