@@ -487,10 +487,13 @@ def test_a_form_of_its_own_joins_its_policy_and_stays_through_a_newer_version(tm
     assert (written["title"], written["intro"]) == ("Complaint Form", "Please complete and return to the school office.")
     assert [f["type"] for f in written["fields"]] == ["text", "signature", "date"]
     assert yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))["sections"][-1]["forms"] == ["complaint-form"]
+    yml = folder / "policy.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("title: Complaints Policy\n", "title: Complaints Policy\npublic_numbering: source\n"), encoding="utf-8")
     policy.write_text(policy.read_text(encoding="utf-8").replace("ten school days", "five school days"), encoding="utf-8")
     run = policy_site("--root", str(tmp_path), "import", str(policy), "--school", "made", "--as-version", "2025-01-01")
     assert run.returncode == 0, run.stderr
-    assert yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))["sections"][-1]["forms"] == ["complaint-form"]
+    newer = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert newer["sections"][-1]["forms"] == ["complaint-form"] and newer["public_numbering"] == "source"
     assert policy_site("--root", str(tmp_path), "check").returncode == 0
     refused = policy_site("--root", str(tmp_path), "import", str(form), "--school", "made", "--form-of", "behaviour")
     assert refused.returncode == 1 and "policies/behaviour/policy.yml does not exist" in refused.stderr

@@ -52,6 +52,16 @@ def policy_data(policy_id: str, draft: Draft, metadata: dict[str, Any], forms: d
     return data
 
 
+def _keep_editors_keys(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """What an editor set in policy.yml that no document says (its category, audience, variables)
+    stays when a newer version is imported."""
+    made = {"id", "title", "metadata", "sections"}
+    out = {k: new[k] for k in ("id", "title") if k in new}
+    out.update({k: v for k, v in old.items() if k not in made})
+    out.update({k: v for k, v in new.items() if k not in out})
+    return out
+
+
 def clause_file(clause: DraftClause) -> tuple[str, int]:
     front: dict[str, Any] = {"id": clause.id}
     if clause.title:
@@ -66,7 +76,10 @@ def write_policy(root: Path, policy_id: str, draft: Draft, metadata: dict[str, A
     folder = root / "policies" / policy_id
     (folder / "clauses").mkdir(parents=True, exist_ok=True)
     written = Written(folder)
-    text = dump(policy_data(policy_id, draft, metadata, forms))
+    data = policy_data(policy_id, draft, metadata, forms)
+    if replace and (folder / "policy.yml").is_file():
+        data = _keep_editors_keys(data, yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8")) or {})
+    text = dump(data)
     (folder / "policy.yml").write_text(text, encoding="utf-8")
     lines = text.splitlines()
     for s in draft.sections:
