@@ -101,6 +101,7 @@ def drop_contents(blocks: list[Block]) -> tuple[list[Block], int]:
     of section numbers and titles ('1.0 Introduction 2.0 Aims …'), with the group headings among them."""
     later = {_key(b.plain) for b in blocks if b.kind == "heading" and len(_key(b.plain)) > 3}
     cut = [i for i, b in enumerate(blocks[: max(10, len(blocks) // 3)]) if b.kind != "table" and (_made_of(later, b.plain) or _numbers_list(b.plain))]
+    cut = sorted(set(cut) | set(_named_later(blocks)))
     if not cut:
         return blocks, 0
     first, last = cut[0], cut[-1]
@@ -111,6 +112,19 @@ def drop_contents(blocks: list[Block]) -> tuple[list[Block], int]:
     whole = last - first <= 60  # one list: what lies between its entries is more of it
     drop = {i for i in range(first, last + 1) if whole or i in cut or blocks[i].kind == "heading"}
     return [b for i, b in enumerate(blocks) if i not in drop], len(drop)
+
+
+def _named_later(blocks: list[Block], least: int = 4, window: int = 12) -> list[int]:
+    """Short lines before any prose, each naming a heading that comes later ('Governors', 'Pupils',
+    'Data protection'), at least `least` of them close together: a contents list without page numbers."""
+    seen: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            seen[_key(b.plain)] = i
+    prose = next((i for i, b in enumerate(blocks) if b.kind == "para" and len(b.plain.split()) > 12), len(blocks))
+    named = [i for i, b in enumerate(blocks[: min(prose, max(10, len(blocks) // 3))])
+             if b.kind != "table" and len(b.plain.split()) <= 12 and len(_key(b.plain)) > 3 and seen.get(_key(b.plain), -1) > i]
+    return [i for i in named if sum(1 for j in named if abs(j - i) <= window) >= least]
 
 
 def _entry(block: Block, headings: set[str]) -> bool:
