@@ -536,3 +536,14 @@ Please sign below if you agree to follow this class charter.
     bodies = "\n".join(_bodies(folder))
     for _, _, text in shapes:
         assert f"{text}\n" in bodies
+
+
+def test_a_contents_list_of_headings_without_page_numbers_goes(tmp_path: Path) -> None:
+    roles = ["Governors", "Pupils", "Parents and carers", "Community users"]
+    sections = "\n\n".join(f"## {r}\n\n{r} read this policy and agree to follow it every year, with the school's help." for r in roles)
+    path = tmp_path / "roles-policy.md"
+    path.write_text("# Roles Policy\n\nScope of the Policy\n\n" + "\n".join(f"- {r}" for r in roles) + f"\n\n## Scope of the Policy\n\nIt applies to everyone in the school community, in school and out of it.\n\n{sections}\n", encoding="utf-8")
+    folder, out = _import(tmp_path, path)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [s["title"] for s in policy["sections"]] == ["Scope of the Policy", *roles]
+    assert "table of contents entries: 5" in out
