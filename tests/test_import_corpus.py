@@ -186,7 +186,7 @@ def test_a_newer_version_keeps_clause_ids(tmp_path: Path, first: str, second: st
     run = policy_site("--root", str(root), "import", str(DECOY / second), "--school", "decoy", "--as-version", "2022-07-01")
     assert run.returncode == 0, run.stderr
     after = {p.name for p in (root / "policies" / policy / "clauses").glob("*.md")}
-    assert before == after and len(after) >= 30
+    assert before == after and len(after) >= 25  # anti-bullying: 27 clauses, its six numbered steps one list
     diff = policy_site("--root", str(root), "diff", "HEAD", cwd=root)
     assert diff.returncode == 0, diff.stderr
     for change in changes:
