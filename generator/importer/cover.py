@@ -95,8 +95,8 @@ def _date(value: str) -> str | None:
     text = re.sub(r"\s+Term", "", m.group(0), flags=re.I)
     numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", text)
     if numeric:
-        day, month, year = (int(g) for g in numeric.groups())
-        return _iso(year + 2000 if year < 100 else year, month, day)
+        dd, mm, yy = (int(g) for g in numeric.groups())
+        return _iso(yy + 2000 if yy < 100 else yy, mm, dd)
     day = re.match(r"^(\d{1,2})(st|nd|rd|th)?\s+", text)
     words = text[day.end() :].split() if day else text.split()
     month_year = f"{words[0].capitalize()} {words[1]}"

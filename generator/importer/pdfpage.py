@@ -195,11 +195,11 @@ def _diagram(lines: list[Line], least: int = 3) -> list[Line]:
         out += [Line(line.page, line.top, line.bottom, line.size, ws) for ws in parts]
         involved += [line.top] * (len(parts) - 1)
     staggered = 0
-    for a, b in zip(out, out[1:]):
-        beside = b.top - a.bottom < a.size and (b.words[0].x0 > a.words[-1].x1 + 18 or b.words[-1].x1 < a.words[0].x0 - 18)
-        if beside and abs(b.words[0].order - a.words[-1].order) > 1:
-            involved += [a.top, b.top]
-            staggered += abs(b.top - a.top) > 2
+    for up, down in zip(out, out[1:]):
+        beside = down.top - up.bottom < up.size and (down.words[0].x0 > up.words[-1].x1 + 18 or down.words[-1].x1 < up.words[0].x0 - 18)
+        if beside and abs(down.words[0].order - up.words[-1].order) > 1:
+            involved += [up.top, down.top]
+            staggered += abs(down.top - up.top) > 2
     if staggered < least:
         return lines  # columns whose lines share baselines are a table or a two-column list, read across
     top, bottom = min(involved), max(involved)

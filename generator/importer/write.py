@@ -56,7 +56,7 @@ def _keep_editors_keys(new: dict[str, Any], old: dict[str, Any]) -> dict[str, An
     """What an editor set in policy.yml that no document says (its category, audience, variables)
     stays when a newer version is imported."""
     made = {"id", "title", "metadata", "sections"}
-    out = {k: new[k] for k in ("id", "title") if k in new}
+    out: dict[str, Any] = {k: new[k] for k in ("id", "title") if k in new}
     out.update({k: v for k, v in old.items() if k not in made})
     out.update({k: v for k, v in new.items() if k not in out})
     return out
