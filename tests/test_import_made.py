@@ -546,3 +546,37 @@ def test_a_contents_list_of_headings_without_page_numbers_goes(tmp_path: Path) -
     policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
     assert [s["title"] for s in policy["sections"]] == ["Scope of the Policy", *roles]
     assert "table of contents entries: 5" in out
+
+
+def test_labels_in_ruled_boxes_beside_blank_boxes_are_a_form(tmp_path: Path) -> None:
+    def boxes(*labels: str) -> str:
+        return "#table(columns: (1fr, 2fr), inset: 5pt, " + ", ".join(f"[{label}], []" for label in labels) + ")"
+
+    pdf = _pdf(tmp_path, "misuse-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Misuse Policy]
+
+#text(size: 13pt, weight: "bold")[Reviewing a device]
+
+Two members of staff review a device together and record what they find.
+
+#text(size: 11pt, weight: "bold")[Record of reviewing devices]
+
+{boxes("Group", "Date", "Reason for investigation")}
+
+#text(size: 11pt, weight: "bold")[Details of first reviewing person]
+
+{boxes("Name", "Position", "Signature")}
+
+#text(size: 11pt, weight: "bold")[Details of second reviewing person]
+
+{boxes("Name", "Position", "Signature")}
+""")
+    folder, _ = _import(tmp_path, pdf)
+    form = yaml.safe_load(next((folder / "forms").glob("*.yml")).read_text(encoding="utf-8"))
+    assert form["title"] == "Record of reviewing devices"
+    assert [(f["label"], f["type"]) for f in form["fields"]] == [
+        ("Group", "text"), ("Date", "date"), ("Reason for investigation", "text"),
+        ("Details of first reviewing person: Name", "text"), ("Details of first reviewing person: Position", "text"),
+        ("Details of first reviewing person: Signature", "signature"), ("Details of second reviewing person: Name", "text"),
+        ("Details of second reviewing person: Position", "text"), ("Details of second reviewing person: Signature", "signature")]
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [(s["title"], s.get("forms")) for s in policy["sections"]] == [("Reviewing a device", [form["id"]])]

@@ -26,6 +26,8 @@ class Block:
     """Why this block's kind is a guess (shown in the report), e.g. 'heading from bold text'."""
     plain: str = ""
     """The text without Markdown, for matching and word counts."""
+    field: bool = False
+    """A form's label with a blank to fill in beside it (a ruled box)."""
     form: str = ""
     """Where a form taken out of the text stood: its ID (the block has no text of its own)."""
 

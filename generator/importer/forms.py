@@ -17,6 +17,8 @@ FIELD_WORDS = re.compile(r"\b(name|signature|signed|date|address|postcode|teleph
 
 
 def is_field(block: Block) -> bool:
+    if block.field:
+        return True
     text = BLANK.sub("", block.plain).strip()
     if block.kind not in ("para", "heading") or len(text) > 100:
         return False
@@ -37,13 +39,16 @@ def field_type(label: str) -> str:
 def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]:
     """(start, end) of each run of at least `least` field lines, allowing one prose line inside."""
     runs, start, gaps = [], None, 0
-    for i, block in enumerate(blocks + [Block("heading")]):
+    padded = blocks + [Block("heading")]
+    for i, block in enumerate(padded):
         if is_field(block):
             if start is None:
                 start = i
             last, gaps = i, 0
             continue
-        if start is not None and block.kind == "para" and gaps < 3 and len(block.plain) < 200:
+        # a prose line, or a heading over more fields ('Details of second reviewing person')
+        inside = block.kind == "para" and len(block.plain) < 200 or block.kind == "heading" and i + 1 < len(blocks) and padded[i + 1].field
+        if start is not None and inside and gaps < 3:
             gaps += 1
             continue
         if start is not None:
@@ -57,11 +62,17 @@ def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]
 def make_form(form_id: str, title: str, blocks: list[Block], tables: list[Block]) -> dict[str, Any]:
     names = Names()
     fields, intro = [], []
-    for block in blocks:
+    part_of = ""
+    for i, block in enumerate(blocks):
+        if block.kind == "heading" and fields and not block.field and i + 1 < len(blocks) and blocks[i + 1].field:
+            part_of = block.plain.strip().rstrip(":")  # 'Details of first reviewing person': names the fields below it
+            continue
         if is_field(block):
             for part in re.split(r"(?<=:)\s+(?=[A-Z])", block.plain.strip()):
                 label = re.sub(r"[:]\s*$", "", BLANK.sub("", part)).strip() or part.strip()
-                fields.append({"id": names.new(slug(label, 4)), "label": label, "type": field_type(label)})
+                kind = field_type(label)
+                label = f"{part_of}: {label}" if part_of else label
+                fields.append({"id": names.new(slug(label, 6 if part_of else 4)), "label": label, "type": kind})
         elif not fields:
             intro.append(block.text)
         else:

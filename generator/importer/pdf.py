@@ -41,6 +41,9 @@ def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, 
         texts = [[joined(ws, [w.text for w in ws]) for ws in (sorted(cell, key=lambda w: w.order) for cell in row)] for row in found]
         rows = [[t for t, box in zip(row, boxes) if box] for row, boxes in zip(texts, cells)]
         if not _is_table(rows):
+            if _answer_boxes(rows):
+                for line in out:
+                    line.field = line.field or all(id(w) in taken for w in line.words)
             continue
         for line in out:
             line.words = [w for w in line.words if id(w) not in taken]
@@ -48,6 +51,11 @@ def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, 
     out = [l for l in out if l.words and (l.table is not None or any(w.text for w in l.words))]
     out.sort(key=lambda l: (l.top, l.x0))
     return out
+
+
+def _answer_boxes(rows: list[list[str]]) -> bool:
+    """Labels down the left, blank boxes beside them: a form ('Name', 'Position', 'Signature')."""
+    return len(rows) >= 2 and all(len(r) >= 2 and r[0].strip() and not any(c.strip() for c in r[1:]) for r in rows)
 
 
 def _is_table(rows: list[list[str]]) -> bool:
@@ -145,7 +153,7 @@ def _style(lines: list[Line]) -> _Style:
 
 
 def _heading_level(line: Line, style: _Style) -> int:
-    if line.bullet:
+    if line.bullet or line.field:
         return 0
     size = round(line.size * 2) / 2
     if size in style.heading_sizes:
@@ -283,7 +291,7 @@ def _sentence(block: Block) -> Block:
 
 
 def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, style: _Style) -> bool:
-    if prev is None or current is None or line.bullet:
+    if prev is None or current is None or line.bullet or line.field != prev.field:
         return True
     if (current.kind == "heading") != bool(level) or (level and level != current.level):
         return True
@@ -318,7 +326,7 @@ def _start(line: Line, level: int, style: _Style, indents: list[float]) -> Block
         text = joined(line.words[1:], [w.text for w in line.words[1:]])
         return Block("item", escape_start(_line_markdown(line)), where, depth, plain=text)
     indents.clear()
-    return Block("para", escape_start(_line_markdown(line)), where, plain=line.text)
+    return Block("para", escape_start(_line_markdown(line)), where, plain=line.text, field=line.field)
 
 
 def _toc_table(rows: list[list[str]]) -> bool:

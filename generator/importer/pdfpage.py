@@ -44,6 +44,8 @@ class Line:
     words: list[Word]
     table: list[list[str]] | None = None
     """A ruled table found on the page, standing in the line stream where it starts."""
+    field: bool = False
+    """A label in a ruled box with a blank box beside it: a line of a form to fill in."""
 
     @property
     def text(self) -> str:
