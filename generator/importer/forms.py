@@ -61,7 +61,8 @@ def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]
 
 def make_form(form_id: str, title: str, blocks: list[Block], tables: list[Block]) -> dict[str, Any]:
     names = Names()
-    fields, intro = [], []
+    fields: list[dict[str, str]] = []
+    intro: list[str] = []
     part_of = ""
     for i, block in enumerate(blocks):
         if block.kind == "heading" and fields and not block.field and i + 1 < len(blocks) and blocks[i + 1].field:
