@@ -580,3 +580,22 @@ Two members of staff review a device together and record what they find.
         ("Details of second reviewing person: Position", "text"), ("Details of second reviewing person: Signature", "signature")]
     policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
     assert [(s["title"], s.get("forms")) for s in policy["sections"]] == [("Reviewing a device", [form["id"]])]
+
+
+def test_a_page_set_sideways_is_one_paragraph_in_its_own_order(tmp_path: Path) -> None:
+    heads = ["Name", "Position", "Relevant training in last 12 months", "Identified training need", "To be met by", "Cost", "Review date"]
+    pdf = _pdf(tmp_path, "training-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Training Policy]
+
+#text(size: 13pt, weight: "bold")[Training]
+
+Every member of staff takes part in a training needs audit each year with the online safety lead.
+#pagebreak()
+#text(size: 13pt, weight: "bold")[Training Needs Audit]
+
+#rotate(-90deg, reflow: true)[#table(columns: 7, inset: 4pt, {", ".join(f"[{h}]" for h in heads)}, {", ".join("[]" for _ in range(14))})]
+""")
+    folder, out = _import(tmp_path, pdf)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [s["title"] for s in policy["sections"]] == ["Training", "Training Needs Audit"]
+    assert " ".join(heads) + "\n" in _bodies(folder)
+    assert "words set across the page" in out

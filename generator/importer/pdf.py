@@ -153,7 +153,7 @@ def _style(lines: list[Line]) -> _Style:
 
 
 def _heading_level(line: Line, style: _Style) -> int:
-    if line.bullet or line.field:
+    if line.bullet or line.field or line.turned:
         return 0
     size = round(line.size * 2) / 2
     if size in style.heading_sizes:
@@ -169,7 +169,7 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     try:
         pages = [page_lines(pdf[i], i + 1) for i in range(len(pdf))]
         heights = [float(pdf[i].get_height()) for i in range(len(pdf))]
-        ruled = [i for i in range(len(pdf)) if drawings(pdf[i]) >= 15 and pages[i]]
+        ruled = [i for i in range(len(pdf)) if drawings(pdf[i]) >= 15 and pages[i] and not any(l.turned for l in pages[i])]
         with_pictures = [i + 1 for i in range(len(pdf)) if pictures(pdf[i])]
     finally:
         pdf.close()
@@ -196,7 +196,7 @@ def _vocabulary(lines: list[Line]) -> Counter[str]:
 
 def _column(line: Line) -> float | None:
     """Where a second column starts: after a gap wider than a few spaces (a tab stop)."""
-    if line.bullet or len(line.words) < 2:
+    if line.bullet or line.turned or len(line.words) < 2:
         return None
     for a, b in zip(line.words, line.words[1:]):
         if b.x0 - a.x1 > 18:
@@ -291,7 +291,7 @@ def _sentence(block: Block) -> Block:
 
 
 def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, style: _Style) -> bool:
-    if prev is None or current is None or line.bullet or line.field != prev.field:
+    if prev is None or current is None or line.bullet or line.field != prev.field or line.turned or prev.turned:
         return True
     if (current.kind == "heading") != bool(level) or (level and level != current.level):
         return True
@@ -326,6 +326,9 @@ def _start(line: Line, level: int, style: _Style, indents: list[float]) -> Block
         text = joined(line.words[1:], [w.text for w in line.words[1:]])
         return Block("item", escape_start(_line_markdown(line)), where, depth, plain=text)
     indents.clear()
+    if line.turned:
+        return Block("para", escape_start(_line_markdown(line)), where, plain=line.text,
+                     guessed="words set across the page (a table turned on its side) kept as one paragraph in the page's order: rebuild the table by hand if it matters")
     return Block("para", escape_start(_line_markdown(line)), where, plain=line.text, field=line.field)
 
 

@@ -25,6 +25,8 @@ class Word:
     """A space or a gap comes before it (not just a change of font)."""
     order: int = 0
     """Its place in the page's text stream (reading order, also for turned text)."""
+    turned: bool = False
+    """Set across the page (a table turned on its side)."""
 
 
 def joined(words: list[Word], parts: list[str]) -> str:
@@ -46,6 +48,8 @@ class Line:
     """A ruled table found on the page, standing in the line stream where it starts."""
     field: bool = False
     """A label in a ruled box with a blank box beside it: a line of a form to fill in."""
+    turned: bool = False
+    """The words of a page set across it, in the page's own order: one line that no table rebuilds."""
 
     @property
     def text(self) -> str:
@@ -136,7 +140,7 @@ def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
         if current:
             first = current[0]
             symbol = any(f in first.font.lower() for f in BULLET_FONTS)
-            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0], len(words))))
+            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0], len(words), first.rotated)))
             current.clear()
             spaced[0] = space
         elif space:
@@ -165,6 +169,15 @@ def page_lines(page, number: int) -> list[Line]:
     rows: list[tuple[float, float, float, Word]] = []
     for base, size, word in _char_words(_chars(page)):
         rows.append((base - 0.8 * size, base + 0.2 * size, size, word))
+    turned = [r for r in rows if r[3].turned]
+    if len(turned) > len(rows) / 3:
+        rows = [r for r in rows if not r[3].turned]
+        aside = Line(number, min(r[0] for r in turned), max(r[1] for r in turned), max(r[2] for r in turned), [r[3] for r in turned], turned=True)
+        return sorted(_lines(rows, number) + [aside], key=lambda l: l.top)
+    return _diagram(_lines(rows, number))
+
+
+def _lines(rows: list[tuple[float, float, float, Word]], number: int) -> list[Line]:
     rows.sort(key=lambda r: (r[0], r[3].x0))
     lines: list[Line] = []
     for top, bottom, size, word in rows:
@@ -179,7 +192,7 @@ def page_lines(page, number: int) -> list[Line]:
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
         line.size = line.size or 10.0
-    return _diagram(lines)
+    return lines
 
 
 def _diagram(lines: list[Line], least: int = 3) -> list[Line]:
