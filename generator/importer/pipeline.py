@@ -169,7 +169,8 @@ def _forms(blocks: list[Block], pid: str, title: str) -> tuple[list[Block], dict
         tables = [blocks[i] for i in forms_mod.blank_tables(blocks[start:end + 2])]
         lines = [b for i, b in enumerate(blocks[begin:end], begin) if i != head]
         forms[form_id] = forms_mod.make_form(form_id, heading.strip(), lines, tables)
-        out += blocks[taken:begin] + [Block("para", "", blocks[start].where, form=form_id)]
+        # the form's heading stays where it is (a section of its own, or a heading in one), naming the form
+        out += blocks[taken:begin] + ([blocks[head]] if head is not None else []) + [Block("para", "", blocks[start].where, form=form_id)]
         taken = end
     return out + blocks[taken:], forms
 

@@ -177,6 +177,7 @@ def build(blocks: list[Block], title: str) -> Draft:
         if block.form and not sections:
             sections.append(DraftSection("Form", block.where))
         if block.form:
+            builder.pending_title = None  # the heading just above names the form: it is the form's title
             builder.close()
             sections[-1].forms.append(block.form)
             builder = _SectionBuilder(numbered_doc, sections[-1])
