@@ -465,15 +465,6 @@ def test_bold_bullets_are_items_and_an_appendices_list_with_page_ranges_goes(tmp
     assert "table of contents entries: 5" in out
 
 
-def test_a_policy_added_to_a_school_file_keeps_the_rest_of_it() -> None:
-    from generator.importer.write import add_adoption
-
-    text = "id: made\nname: Made School\npolicies:\n  # adopted 2024\n  conduct:\n    metadata: {adopted: March 2024}\n\nbranding: {primary_color: '#123456'}\n"
-    assert add_adoption(text, "safety") == text.replace("2024}\n\n", "2024}\n  safety: {}\n\n")
-    assert add_adoption("id: made\npolicies: {}\n", "safety") == "id: made\npolicies:\n  safety: {}\n"
-    assert add_adoption("id: made\n", "safety") == "id: made\npolicies:\n  safety: {}\n"
-
-
 def test_a_form_of_its_own_joins_its_policy_and_stays_through_a_newer_version(tmp_path: Path) -> None:
     policy = tmp_path / "complaints-policy.md"
     policy.write_text("# Complaints Policy\n\n## Procedure\n\nWe answer every complaint within ten school days.\n\n## Next steps\n\nYou may write to the Department for Education.\n", encoding="utf-8")

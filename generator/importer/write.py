@@ -2,7 +2,6 @@
 school's adoption. Every file is plain YAML or Markdown an editor can change by hand."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,64 +103,8 @@ def write_policy(root: Path, policy_id: str, draft: Draft, metadata: dict[str, A
     return written
 
 
-def add_forms(folder: Path, forms: dict[str, dict]) -> list[Path]:
-    """Forms written into a policy already on disk and listed in its policy.yml, in the section that
-    holds its other forms (else the last)."""
-    (folder / "forms").mkdir(exist_ok=True)
-    paths = []
-    for form_id, form in forms.items():
-        paths.append(folder / "forms" / f"{form_id}.yml")
-        paths[-1].write_text(dump(form), encoding="utf-8")
-    data = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
-    sections = data.get("sections") or []
-    if sections:
-        home = next((s for s in sections if s.get("forms")), sections[-1])
-        home["forms"] = list(home.get("forms") or []) + [f for f in forms if f not in (home.get("forms") or [])]
-        (folder / "policy.yml").write_text(dump(data), encoding="utf-8")
-    return paths
-
-
 def write_adoption(root: Path, school: str, policy_id: str) -> tuple[Path, str]:
-    """The school's file lists the policy under `policies:` (made when absent); a school file of the
-    one-policy shape gets a second file instead."""
-    from generator.model import School
-
-    if "policies" not in School.model_fields:
-        return _write_single(root, school, policy_id)
-    path = root / "policies" / "schools" / f"{school}.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(dump({"id": school, "publish": True, "name": _title(school), "policies": {policy_id: {}}}), encoding="utf-8")
-        return path, f"wrote {path.name}: {school} adopts {policy_id}; set its name and short_name"
-    text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
-    adopted = data.get("policies") or {}
-    if policy_id in adopted:
-        return path, f"{path.name} already adopts {policy_id}"
-    path.write_text(add_adoption(text, policy_id), encoding="utf-8")
-    return path, f"{path.name}: {school} now adopts {policy_id} too ({len(adopted) + 1} policies)"
-
-
-def add_adoption(text: str, policy_id: str) -> str:
-    """`<policy_id>: {}` added under `policies:`, leaving the rest of the file (comments too) as it is."""
-    lines = text.splitlines()
-    at = next((i for i, line in enumerate(lines) if re.match(r"^policies:\s*(\{\s*\})?\s*(#.*)?$", line)), None)
-    if at is None:
-        return text.rstrip("\n") + f"\npolicies:\n  {policy_id}: {{}}\n"
-    if "{" in lines[at]:
-        lines[at] = "policies:"
-    end = at + 1
-    while end < len(lines) and (not lines[end].strip() or lines[end].startswith((" ", "\t", "#"))):
-        end += 1
-    while end > at + 1 and not lines[end - 1].strip():
-        end -= 1
-    indent = next((re.match(r"^(\s+)\S", l).group(1) for l in lines[at + 1 : end] if re.match(r"^\s+[^\s#]", l)), "  ")  # type: ignore[union-attr]
-    lines.insert(end, f"{indent}{policy_id}: {{}}")
-    return "\n".join(lines) + "\n"
-
-
-def _write_single(root: Path, school: str, policy_id: str) -> tuple[Path, str]:
-    """A school file that adopts one policy: the first import makes `<school>.yml`; a school that
+    """Today a school file adopts one policy: the first import makes `<school>.yml`; a school that
     already adopts another policy gets `<school>-<policy>.yml` with the same names (one site each)."""
     schools = root / "policies" / "schools"
     schools.mkdir(parents=True, exist_ok=True)
@@ -185,3 +128,20 @@ def _write_single(root: Path, school: str, policy_id: str) -> tuple[Path, str]:
 
 def _title(school: str) -> str:
     return " ".join(w.capitalize() for w in school.split("-"))
+
+
+def add_forms(folder: Path, forms: dict[str, dict]) -> list[Path]:
+    """Forms written into a policy already on disk and listed in its policy.yml, in the section that
+    holds its other forms (else the last)."""
+    (folder / "forms").mkdir(exist_ok=True)
+    paths = []
+    for form_id, form in forms.items():
+        paths.append(folder / "forms" / f"{form_id}.yml")
+        paths[-1].write_text(dump(form), encoding="utf-8")
+    data = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    sections = data.get("sections") or []
+    if sections:
+        home = next((s for s in sections if s.get("forms")), sections[-1])
+        home["forms"] = list(home.get("forms") or []) + [f for f in forms if f not in (home.get("forms") or [])]
+        (folder / "policy.yml").write_text(dump(data), encoding="utf-8")
+    return paths
