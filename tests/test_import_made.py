@@ -590,3 +590,13 @@ Every member of staff takes part in a training needs audit each year with the on
     assert [s["title"] for s in policy["sections"]] == ["Training", "Training Needs Audit"]
     assert " ".join(heads) + "\n" in _bodies(folder)
     assert "words set across the page" in out
+
+
+def test_a_cover_date_line_keeps_what_follows_the_date(tmp_path: Path) -> None:
+    path = tmp_path / "kindness-policy.txt"
+    path.write_text("Kindness Policy\n\nDATE OF ADOPTION: November 2020 Amended Feb 2021\n\nDATE OF NEXT REVIEW: March 2021 2020\n\n"
+                    "RATIFIED BY: Full Governing Board\n\nAims\n\nEvery child is kind to every other child, every day, in every place.\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, path)
+    metadata = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))["metadata"]
+    assert (metadata["adopted"], metadata["review_due"], metadata["approving_committee"]) == ("November 2020", "March 2021", "Full Governing Board")
+    assert metadata["extra"] == [{"label": "Amended", "value": "Feb 2021"}, {"label": "Date of next review", "value": "March 2021 2020"}]

@@ -71,8 +71,13 @@ def _take(cover: Cover, label: str, value: str) -> bool:
     for name, pattern in DATE_LABELS.items():
         if re.fullmatch(pattern, key):
             date = _date(value)
-            if date and name not in cover.facts:
+            found = DATE.search(value)
+            rest = _rest(value[: found.start()] + value[found.end() :]) if found else []
+            if rest is None and found and re.fullmatch(r"[\s\d,;–-]*", value[found.end() :]) and not value[: found.start()].strip():
+                rest = [(label.strip().capitalize(), value.strip())]  # 'March 2021 2020': the date, and the line as printed
+            if date and name not in cover.facts and rest is not None:
                 cover.facts[name] = date
+                cover.extra += rest
                 return True
             return False
     if len(value.split()) > 8:
@@ -85,6 +90,18 @@ def _take(cover: Cover, label: str, value: str) -> bool:
         cover.extra.append((label.strip().capitalize(), value.strip()))
         return True
     return False
+
+
+def _rest(text: str) -> list[tuple[str, str]] | None:
+    """What follows a date on its line: nothing, another fact ('Amended Feb 2021'), or words that
+    are no fact (None: the line stays in the text)."""
+    text = text.strip(" ,;–-")
+    if not text:
+        return []
+    m = re.fullmatch(r"([A-Za-z][A-Za-z ]{1,30}?)\s*[:–-]?\s+(\S.*)", text)
+    if m and re.fullmatch(EXTRA_LABELS, m.group(1).strip().lower()):
+        return [(m.group(1).strip().capitalize(), m.group(2).strip())]
+    return None
 
 
 def _date(value: str) -> str | None:
