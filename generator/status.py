@@ -166,11 +166,11 @@ def school_status(resolved: Resolved, problems: list[Problem], repo: Path, today
 
 
 def statuses(root: Path, today: date, reader: Reader | None = None, checked: Checked | None = None) -> list[Status]:
-    """The status of every published school, in ID order."""
+    """The status of every policy of every published school, in school ID order, then the handbook's order."""
     reader = reader or FolderReader(root)
     checked = checked or check(reader)
     problems = sorted(set(checked.problems) | set(scan(checked, reader)))
-    return [school_status(checked.schools[s], problems, root, today) for s in sorted(checked.schools)]
+    return [school_status(r, problems, root, today) for s in sorted(checked.schools) for r in checked.schools[s].policies]
 
 
 def format_json(rows: list[Status], today: date) -> str:
