@@ -8,7 +8,7 @@ from generator.errors import Problem
 from generator.load import Located
 from generator.model import School
 from generator.sanitize import svg_problems
-from generator.sources import Reader
+from generator.sources import OutsideProject, Reader
 
 MIN_CONTRAST = 4.5
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif", b"RIFF": "webp"}
@@ -49,6 +49,8 @@ def _check_logo(school: Located[School], logo: str, reader: Reader) -> list[Prob
         return [Problem(school.path, line, f"logo '{logo}' is outside docs/; expected a path inside docs/, e.g. assets/logos/school.png")]
     try:
         data = reader.read(f"docs/{logo}")
+    except OutsideProject:
+        return [Problem(school.path, line, f"logo 'docs/{logo}' is a symlink to a file outside the project; expected an image file inside docs/ (copy it in)")]
     except (OSError, CalledProcessError):
         return [Problem(school.path, line, f"logo 'docs/{logo}' does not exist; expected an image file under docs/")]
     head = data[:512]

@@ -12,6 +12,7 @@ from generator.sources import Doc, Reader, load_markdown, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 ROOT = "policies"
+MAX_PROBLEMS_PER_FILE = 25
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,14 @@ def to_model(model: type[M], doc: Doc) -> tuple[Located[M] | None, list[Problem]
                 continue  # a union reports each failed branch; one message per place is enough
             seen.add(loc[:2])
             problems.append(_describe(model, doc, err))
-        return None, problems
+        return None, _at_most(problems)
+
+
+def _at_most(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    rest = problems[MAX_PROBLEMS_PER_FILE]
+    return problems[:MAX_PROBLEMS_PER_FILE] + [Problem(rest.path, rest.line, f"{len(problems) - MAX_PROBLEMS_PER_FILE:,} more problems in this file, not listed; expected the ones above fixed first, then check again")]
 
 
 def _load(reader: Reader, path: str, model: type[M]) -> tuple[Located[M] | None, list[Problem]]:
@@ -143,6 +151,7 @@ def _load_policy(reader: Reader, folder: str, files: list[str], project: Project
     base = f"{ROOT}/{folder}"
     policy, problems = _load(reader, f"{base}/policy.yml", Policy)
     if policy is None:
+        project.unreadable.add(f"{base}/policy.yml")
         return problems
     loaded = LoadedPolicy(policy)
     if policy.model.id in project.policies or policy.model.id in project.schools:

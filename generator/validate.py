@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
+from generator.limits import MAX_CHARS, limits
 from generator.load import LoadedPolicy, Located, Project, load_project
-from generator.model import Layer, Variable, clause_ids
+from generator.model import VARIABLE, Layer, Variable, clause_ids
 from generator.references import scan
 from generator.safety import unsafe
 from generator.sources import Reader
 from generator.text import BUILT_IN, variables_in, xrefs_in
 from generator.variants import Handbook, Resolved, adopted_ids, layer_chain, layer_view, resolve_handbook
 
+MAX_ROWS = 500
+MAX_COLUMNS = 20
 FORMATS = {
     "phone": (re.compile(r"^\+?[0-9 ()-]{6,20}$"), "a phone number such as 020 8000 0000"),
     "email": (re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), "an email address such as office@school.sch.uk"),
@@ -48,8 +51,13 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     project, problems = load_project(reader)
     checked = Checked(project, problems=problems)
     judged = _judged_policies(project, school)
-    for policy in project.policies.values():
-        if judged is None or policy.id in judged:
+    for policy_id, policy in list(project.policies.items()):
+        if judged is not None and policy_id not in judged:
+            continue
+        if bounded := [*limits(policy_texts(policy)), *_table_sizes(policy)]:
+            checked.problems += [*bounded, *_structure(policy, project.unreadable)]
+            _set_aside(project, policy_id)
+        else:
             checked.problems += check_policy(policy, project.unreadable)
     for school_id, variant in project.schools.items():
         if school and school_id != school:
@@ -58,11 +66,15 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += found
         if handbook is None:
             continue
+        bounded = []
         for resolved in handbook.policies:
-            checked.problems += check_school(resolved, layer_view(variant, resolved.policy.id))
-        checked.problems += cross_policy_refs(handbook)
+            view = layer_view(variant, resolved.policy.id)
+            found = limits(overlay_texts(view)) or _filled_limits(resolved)
+            checked.problems += found or check_school(resolved, view)
+            bounded += found
+        checked.problems += [] if bounded else cross_policy_refs(handbook)
         checked.problems += check_branding(variant, reader)
-        if variant.model.publish:
+        if variant.model.publish and not bounded:
             checked.schools[school_id] = handbook
     if school and school not in project.schools and not _school_file_failed(school, checked.problems):
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
@@ -82,6 +94,47 @@ def _judged_policies(project: Project, school: str | None) -> set[str] | None:
 def _school_file_failed(school: str, problems: list[Problem]) -> bool:
     """The school's own file could not be read: its error says why, not a misleading 'no school'."""
     return any(p.severity == "error" and p.path in (f"policies/schools/{school}.yml", f"policies/schools/{school}.yaml") for p in problems)
+
+
+def _filled_limits(resolved: Resolved) -> list[Problem]:
+    """The same bounds once the school's values are filled in: a value used many times multiplies."""
+    problems = []
+    for text in _resolved_texts(resolved):
+        if VARIABLE.search(text.text):
+            filled = _fill_within(text.text, resolved.values, MAX_CHARS)
+            found = limits([replace(text, text=filled)]) if filled is not None else [Problem(text.path, text.line, f"text is more than {MAX_CHARS:,} characters; expected at most {MAX_CHARS:,} in one clause or item")]
+            problems += [replace(p, message=f"with school '{resolved.school.model.id}' variables filled in, {p.message}") for p in found]
+    return problems
+
+
+def _fill_within(text: str, values: dict[str, str], budget: int) -> str | None:
+    """The text with its variables filled in, or None as soon as it would exceed the budget."""
+    parts, size, at = [], 0, 0
+    for use in VARIABLE.finditer(text):
+        value = values.get(use.group(1), "")
+        parts += [text[at : use.start()], value]
+        size, at = size + use.start() - at + len(value), use.end()
+        if size > budget:
+            return None
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _set_aside(project: Project, policy_id: str) -> None:
+    """A policy with text no renderer should be given (history and diffs included): not resolved for any school."""
+    project.unreadable.add(project.policies.pop(policy_id).policy.path)
+
+
+def _table_sizes(policy: LoadedPolicy) -> list[Problem]:
+    problems = []
+    for form in policy.forms.values():
+        for i, table in enumerate(form.model.tables):
+            rows = table.rows if isinstance(table.rows, int) else len(table.rows)
+            if not 0 <= rows <= MAX_ROWS:
+                problems.append(Problem(form.path, form.doc.line(("tables", i, "rows")), f"table '{table.id}' has {rows:,} rows; expected 0 to {MAX_ROWS} (split it into several tables)"))
+            if len(table.columns) > MAX_COLUMNS:
+                problems.append(Problem(form.path, form.doc.line(("tables", i, "columns")), f"table '{table.id}' has {len(table.columns):,} columns; expected at most {MAX_COLUMNS}"))
+    return problems
 
 
 def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:

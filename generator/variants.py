@@ -151,7 +151,7 @@ def _apply(variant: Located[Layer], policy_id: str, trees: dict[str, list[_Node]
 
     def missing(key: tuple, clause_id: str) -> bool:
         if _locate(trees, clause_id):
-            return False
+            return clause_id not in content  # listed, but its file failed to load: that problem is reported
         problems.append(Problem(variant.path, variant.doc.line(key), f"{key[0]} names clause '{clause_id}', which is not in the policy '{policy_id}'{did_you_mean(clause_id, content)}; expected an existing clause ID"))
         return True
 
@@ -299,6 +299,8 @@ def resolve_handbook(project: Project, school_id: str) -> tuple[Handbook | None,
         return None, problems
     policies = []
     for policy_id in adopted_ids(chain):
+        if f"policies/{policy_id}/policy.yml" in project.unreadable:
+            continue  # the policy's own problem is reported; the school cannot be checked against it
         if policy_id not in project.policies:
             layer = next(v for v in chain if policy_id in v.model.policies)
             problems.append(Problem(layer.path, layer.doc.line(("policies", policy_id)), f"adopts policy '{policy_id}', which does not exist{did_you_mean(policy_id, project.policies)}; expected the ID of a policy in policies/<policy-id>/policy.yml"))
