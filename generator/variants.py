@@ -300,7 +300,7 @@ def resolve_handbook(project: Project, school_id: str) -> tuple[Handbook | None,
     policies = []
     for policy_id in adopted_ids(chain):
         if f"policies/{policy_id}/policy.yml" in project.unreadable:
-            continue  # the policy's own problem is reported; the school cannot be checked against it
+            return None, problems  # the policy's own problem is reported; the school cannot be checked against it
         if policy_id not in project.policies:
             layer = next(v for v in chain if policy_id in v.model.policies)
             problems.append(Problem(layer.path, layer.doc.line(("policies", policy_id)), f"adopts policy '{policy_id}', which does not exist{did_you_mean(policy_id, project.policies)}; expected the ID of a policy in policies/<policy-id>/policy.yml"))

@@ -69,11 +69,12 @@ required_by: [intro-b]
 
 SCHOOL = """\
 id: {id}
-adopts: {adopts}
 name: {name}
 short_name: {short}
-variables:
-  lead_name: {lead}
+policies:
+  {adopts}:
+    variables:
+      lead_name: {lead}
 """
 
 

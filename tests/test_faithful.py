@@ -104,7 +104,7 @@ def test_every_clause_heading_is_the_policys_or_a_label():
     wrong = []
     for school in ("curzon-crescent", "hampreston", "broomwood", "constance-bridgeman", "parklands"):
         lines = seed_heading_lines(school)
-        for clause in CHECKED.schools[school].clauses():
+        for clause in CHECKED.schools[school].policies[0].clauses():
             lead_in = clause.title and norm(clause.body).startswith(norm(NUMBER.sub("", clause.title)))  # the body's own first words
             if clause.title and (lead_in or not is_seed_heading(clause.title, lines)):
                 wrong.append(f"{school}: {clause.id} title {clause.title!r}")
@@ -209,7 +209,7 @@ def test_broomwoods_lists_are_lists(built_site, first):
 
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_last_changed_is_only_an_adoption_date(built_site, school):
-    days = {f"{a.day.day} {a.day:%B %Y}" for a in adoptions(ROOT, chain_ids(CHECKED.schools[school]))}
+    days = {f"{a.day.day} {a.day:%B %Y}" for a in adoptions(ROOT, chain_ids(CHECKED.schools[school].policies[0]))}
     shown = set()
     for page in (built_site / school).rglob("*.html"):
         shown |= set(re.findall(r"Last changed (\d{1,2} \w+ \d{4})", page.read_text(encoding="utf-8")))
@@ -218,7 +218,7 @@ def test_last_changed_is_only_an_adoption_date(built_site, school):
 
 # --- Do's & Don'ts --------------------------------------------------------------------------
 
-DERIVED = [school for school in SCHOOLS if CHECKED.schools[school].dos_donts.model.source == "handbook"]
+DERIVED = [school for school in SCHOOLS if CHECKED.schools[school].policies[0].dos_donts.model.source == "handbook"]
 OPENINGS = re.compile(r"^(do|don'?t|do not|never|must|should|employees|staff|members|the|if|are|is)\b", re.I)
 
 
@@ -229,7 +229,7 @@ def test_only_brents_list_is_the_policys_own():
 @pytest.mark.parametrize("school", DERIVED)
 def test_derived_items_read_after_do_or_dont(school):
     bad = []
-    for item in CHECKED.schools[school].dos_donts.model.items:
+    for item in CHECKED.schools[school].policies[0].dos_donts.model.items:
         text = item.text.replace("’", "'")
         if OPENINGS.match(text) or not (text[0].islower() or text[0] == "'") or text.endswith("."):
             bad.append(f"{item.id}: {item.text}")
