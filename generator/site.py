@@ -194,8 +194,9 @@ def _policy_part(root: Path, resolved: Resolved, downloads: dict[str, bytes], ot
 
 
 def search_tag(title: str) -> Callable[[str], str]:
-    """A page's front matter naming its policy as a tag, which each of its search results shows."""
-    line = f"tags: [{json.dumps(title)}]\n"
+    """A page's front matter naming its policy as a tag, which each of its search results shows
+    (as HTML, as Material shows a result's title: so escaped once)."""
+    line = f"tags: [{json.dumps(escape_text(title))}]\n"
 
     def tag(markdown: str) -> str:
         if markdown.startswith("---\n"):

@@ -22,6 +22,11 @@ from helpers import ROOT
 from test_seeds import CHECKED, SEED_SCHOOL, SEEDS
 
 SCHOOLS = sorted(CHECKED.schools)
+
+
+def policy_dir(site: Path, school: str) -> Path:
+    """The folder of the seed school's one policy in its handbook site."""
+    return site / school / CHECKED.schools[school].policies[0].policy.id
 SEED_OF = {school: seed for seed, school in SEED_SCHOOL.items()} | {"fawood": "000_7094ecd687d3e6c6.txt"}
 NUMBER = re.compile(r"^\s*(appendix\s+\w+\s*[:\-–]?|\d+(\.\d+)*\.?|[a-z]\))\s*", re.I)
 
@@ -114,7 +119,7 @@ def test_every_clause_heading_is_the_policys_or_a_label():
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_policy_pdf_headings_are_in_the_seed(built_site, school):
     lines = seed_heading_lines(school)
-    headings = pdf_headings(built_site / school / "downloads" / "policy.pdf")
+    headings = pdf_headings(policy_dir(built_site, school) / "downloads" / "policy.pdf")
     assert headings, "the policy PDF has no headings"
     assert [h for h in headings if not is_seed_heading(h, lines)] == []
 
@@ -122,15 +127,15 @@ def test_policy_pdf_headings_are_in_the_seed(built_site, school):
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_whole_policy_page_headings_are_in_the_seed(built_site, school):
     lines = seed_heading_lines(school)
-    headings, classes = page_headings(built_site / school / "full-text" / "index.html")
+    headings, classes = page_headings(policy_dir(built_site, school) / "full-text" / "index.html")
     assert not any("handbook-label" in c for c in classes)
     assert [h for h in headings if h != "Contents" and not is_seed_heading(h, lines)] == []
 
 
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_whole_policy_page_holds_every_heading_of_the_pdf(built_site, school):
-    page, _ = page_headings(built_site / school / "full-text" / "index.html")
-    pdf = pdf_headings(built_site / school / "downloads" / "policy.pdf")
+    page, _ = page_headings(policy_dir(built_site, school) / "full-text" / "index.html")
+    pdf = pdf_headings(policy_dir(built_site, school) / "downloads" / "policy.pdf")
     assert [h for h in pdf if norm(h) not in {norm(p) for p in page}] == []
 
 
@@ -139,11 +144,11 @@ def test_whole_policy_page_holds_every_heading_of_the_pdf(built_site, school):
     ("parklands", "9.9.1 Introduction"), ("parklands", "a) Keep calm"), ("broomwood", "What is social media?"), ("hampreston", "1.1"),
 ])
 def test_whole_policy_page_keeps_numbers_and_headings_named_in_the_issue(built_site, school, heading):
-    assert heading in page_headings(built_site / school / "full-text" / "index.html")[0]
+    assert heading in page_headings(policy_dir(built_site, school) / "full-text" / "index.html")[0]
 
 
 def test_labels_are_shown_as_the_handbooks_on_section_pages(built_site):
-    page = (built_site / "parklands" / "park-email" / "index.html").read_text(encoding="utf-8")
+    page = (policy_dir(built_site, "parklands") / "park-email" / "index.html").read_text(encoding="utf-8")
     heading = re.search(r'<h2 class="clause" id="park-email-alternatives">(.*?)</h2>', page).group(1)
     assert heading.startswith('3.1 <span class="handbook-label"><span class="visually-hidden">Handbook label: </span>Alternatives to email</span>')
     assert re.search(r'<a [^>]*href="#park-email-alternatives"[^>]*>\s*(<span[^>]*>)?\s*3\.1 \[Alternatives to email\]', page), "the navigation marks the label"
@@ -152,7 +157,7 @@ def test_labels_are_shown_as_the_handbooks_on_section_pages(built_site):
 def test_label_is_rendered_apart_and_never_as_policy(tmp_path):
     labelled = CLAUSES["intro-a"].replace("title: Purpose", 'label: Who it is for <b>"now"</b>')
     result = checked(project(tmp_path, {"policies/model/clauses/intro-a.md": labelled}))
-    pages = {p.path: p.markdown for p in render_pages(result.schools["alpha"])}
+    pages = {p.path: p.markdown for p in render_pages(result.schools["alpha"].policies[0])}
     assert '## 1.1 <span class="handbook-label"><span class="visually-hidden">Handbook label: </span>Who it is for &lt;b&gt;&quot;now&quot;&lt;/b&gt;</span> { #intro-a .clause data-toc-label="1.1 [Who it is for &lt;b&gt;\'now\'&lt;/b&gt;]" }' in pages["intro.md"]
     assert "Who it is for" not in pages["full-text.md"] and "### 1.1 { #intro-a }" in pages["full-text.md"]
 
@@ -238,10 +243,10 @@ def test_derived_items_read_after_do_or_dont(school):
 
 @pytest.mark.parametrize("school", DERIVED)
 def test_derived_list_says_it_summarises_on_the_page_and_poster(built_site, school):
-    page_path = next(built_site.joinpath(school).glob("*quick-reference/index.html"))
+    page_path = next(policy_dir(built_site, school).glob("*quick-reference/index.html"))
     page = page_path.read_text(encoding="utf-8")
     assert 'class="handbook-note"' in page and "the clause's wording prevails" in html.unescape(page)
-    poster = " ".join(p.extract_text() for p in PdfReader(built_site / school / "downloads" / "dos-donts-poster.pdf").pages)
+    poster = " ".join(p.extract_text() for p in PdfReader(policy_dir(built_site, school) / "downloads" / "dos-donts-poster.pdf").pages)
     assert "wording prevails" in " ".join(poster.split())
 
 
