@@ -73,10 +73,10 @@ def test_an_empty_or_missing_policies_folder_fails_and_keeps_the_previous_site(r
     (root / "policies").mkdir()
     empty = _build(root)
     assert empty.returncode == 1
-    assert "build failed: nothing to publish: policies/ holds no policy; the previous site is untouched" in empty.stderr
+    assert "policies:1: no policy found; expected a folder policies/<policy-id>/ holding a policy.yml" in empty.stderr
     (root / "policies").rmdir()
     missing = _build(root)
-    assert missing.returncode == 1 and "nothing to publish" in missing.stderr
+    assert missing.returncode == 1 and "no policy found" in missing.stderr
     assert _listing(root / "site") == before
 
 
@@ -86,7 +86,7 @@ def test_no_school_fails_and_keeps_the_previous_site(root):
     shutil.rmtree(root / "policies/schools")
     result = _build(root)
     assert result.returncode == 1
-    assert "nothing to publish: policies/schools/ holds no school" in result.stderr
+    assert "policies/schools:1: no school found" in result.stderr
     assert _listing(root / "site") == before
 
 
