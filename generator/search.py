@@ -87,9 +87,12 @@ def _clause_label(clause: dict[str, Any], fallback: str) -> str:
 class _Handbook:
     """What the index needs to know of the handbook beyond Material's entries."""
 
-    clauses: dict[str, dict[str, Any]]
-    sections: frozenset[str]
+    clauses: dict[tuple[str, str], dict[str, Any]]
+    """(policy ID, clause ID) → the clause's open data; the policy ID is '' in a one-policy clauses.json."""
+    sections: frozenset[tuple[str, str]]
     policy: str
+    policies: dict[str, str]
+    """Policy ID → title, for a handbook of several policies (each under its own folder)."""
     page_titles: dict[str, str]
     excluded: frozenset[str]
 
@@ -103,12 +106,13 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     page's title (`parent`). Pages in `excluded` (their paths) are found by their title only.
     """
     data = open_data or {}
-    clauses = {c["id"]: c for c in data.get("clauses", [])}
+    clauses = {((c.get("policy") or {}).get("id", ""), c["id"]): c for c in data.get("clauses", [])}
     docs = material.get("docs", [])
     handbook = _Handbook(
         clauses=clauses,
-        sections=frozenset(c["section"]["id"] for c in clauses.values()),
+        sections=frozenset((pid, c["section"]["id"]) for (pid, _), c in clauses.items()),
         policy=(data.get("policy") or {}).get("title") or "",
+        policies={p["id"]: p["title"] for p in data.get("policies", [])},
         page_titles={d["location"]: _plain(d.get("title", "")) for d in docs if "#" not in d["location"]},
         excluded=excluded,
     )
@@ -123,12 +127,14 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
     if path in handbook.excluded:
         return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
-    if anchor in handbook.clauses:
-        clause = handbook.clauses[anchor]
+    folder = path.split("/", 1)[0] if path.count("/") > 1 or (path.count("/") == 1 and path.endswith(".html")) else ""
+    policy = handbook.policies.get(folder, handbook.policy)
+    if (folder, anchor) in handbook.clauses:
+        clause = handbook.clauses[(folder, anchor)]
         return {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
-                "kind": "clause", "section": clause["section"]["title"]}
-    if not anchor and path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") in handbook.sections:
-        return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
+                "kind": "clause", "section": clause["section"]["title"], "policy": policy}
+    if not anchor and (folder, path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")) in handbook.sections:
+        return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:
         return {"location": location, "title": title, "text": text, "kind": "page",
                 "parent": handbook.page_titles.get(path, "") if anchor else ""}

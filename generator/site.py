@@ -1,7 +1,6 @@
 """Everything one school's site needs, prepared without MkDocs: pages, nav, files, branding."""
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -185,25 +184,11 @@ def _policy_part(root: Path, resolved: Resolved, downloads: dict[str, bytes], ot
     if differs_from_model(resolved):
         pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
     part = PolicyPart(resolved, renderer, pages)
-    tag = search_tag(part.title)
-    files.update({part.path(page.path): tag(page.markdown) for page in pages})
+    files.update({part.path(page.path): page.markdown for page in pages})
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
         files[part.path(FEED_PATH)] = atom_feed(resolved, school_changes, f"{site_url}{policy_id}/")
     return part, changed
-
-
-def search_tag(title: str) -> Callable[[str], str]:
-    """A page's front matter naming its policy as a tag, which each of its search results shows
-    (as HTML, as Material shows a result's title: so escaped once)."""
-    line = f"tags: [{json.dumps(escape_text(title))}]\n"
-
-    def tag(markdown: str) -> str:
-        if markdown.startswith("---\n"):
-            return "---\n" + line + markdown[4:]
-        return f"---\n{line}---\n\n{markdown}"
-
-    return tag
 
 
 def _offline() -> bool:
