@@ -78,7 +78,7 @@ def _describe(model: type[BaseModel], doc: Doc, err: dict) -> Problem:
         key = str(loc[-1])
         allowed = _field_names(model, loc[:-1])
         if model is School and len(loc) == 1 and key in MOVED_TO_ADOPTION:
-            return Problem(doc.path, doc.line(loc), _moved(key))
+            return Problem(doc.path, doc.line(loc), _moved(key, doc.data.get("adopts")))
         return Problem(doc.path, doc.line(loc), f"unknown key '{key}'{did_you_mean(key, allowed)}; expected one of: {', '.join(allowed)}")
     if kind == "missing":
         return Problem(doc.path, doc.line(loc[:-1]), f"missing required key '{loc[-1]}'; expected it in {where.rsplit('.', 1)[0] if len(loc) > 1 else 'the top level'}")
@@ -90,8 +90,9 @@ def _describe(model: type[BaseModel], doc: Doc, err: dict) -> Problem:
     return Problem(doc.path, doc.line(loc), f"{where}: {msg}; got {shown}")
 
 
-def _moved(key: str) -> str:
-    example = "policies: {brent-esafety: {}}" if key == "adopts" else f"policies: {{<policy-id>: {{{key}: …}}}}"
+def _moved(key: str, adopts: object) -> str:
+    policy = adopts if isinstance(adopts, str) else "<policy-id>"
+    example = f"policies: {{{policy}: {{}}}}" if key == "adopts" else f"policies: {{{policy}: {{{key}: …}}}}"
     return (f"unknown key '{key}': a school file now lists each policy it adopts under 'policies:' (did you mean {example}?); "
             "expected one of: " + ", ".join(School.model_fields))
 

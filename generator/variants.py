@@ -308,7 +308,7 @@ def resolve_handbook(project: Project, school_id: str) -> tuple[Handbook | None,
         resolved, found = resolve_layers(project.policies[policy_id], [layer_view(v, policy_id) for v in chain])
         problems += found
         policies.append(resolved)
-    if not policies and chain[-1].model.publish:
+    if not adopted_ids(chain) and chain[-1].model.publish:
         school = chain[-1]
         problems.append(Problem(school.path, school.doc.line(("policies",)), f"school '{school_id}' adopts no policy; expected at least one under policies:, e.g. policies: {{{next(iter(project.policies), 'policy-id')}: {{}}}}"))
     return Handbook(chain[-1], tuple(chain), tuple(sorted(policies, key=policy_order))), problems
