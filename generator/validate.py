@@ -78,7 +78,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
             checked.schools[school_id] = handbook
     if not project.policies and not project.unreadable:
         checked.problems.append(Problem("policies", 1, "no policy found; expected a folder policies/<policy-id>/ holding a policy.yml"))
-    elif not project.schools:
+    elif not project.schools and not any(p.path.startswith("policies/schools/") for p in checked.problems):
         checked.problems.append(Problem("policies/schools", 1, "no school found; expected a file policies/schools/<school-id>.yml (see README: Adding a school)"))
     if school and school not in project.schools and not _school_file_failed(school, checked.problems):
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
