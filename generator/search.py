@@ -131,8 +131,9 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     policy = handbook.policies.get(folder, handbook.policy)
     if (folder, anchor) in handbook.clauses:
         clause = handbook.clauses[(folder, anchor)]
-        return {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
-                "kind": "clause", "section": clause["section"]["title"], "policy": policy}
+        entry = {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
+                 "kind": "clause", "section": clause["section"]["title"]}
+        return {**entry, "policy": policy} if folder else entry
     if not anchor and (folder, path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")) in handbook.sections:
         return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:
