@@ -91,9 +91,10 @@ def quick_reference(parts: list[PolicyPart]) -> str:
             kind = "Do" if item.kind == "do" else "Don’t"
             line = f"- **{kind}:** {renderer.text(item.text)} <span class=\"dd-source\">({escape_markdown(part.title)}: {refs})</span>"
             rows.setdefault(item.topic or "Other", []).append(line)
+    out += ['<div class="quick-reference" markdown>', ""]
     for topic in sorted(rows, key=lambda t: (t == "Other", t.casefold())):
         out += [f"## {escape_markdown(topic[0].upper() + topic[1:])}", "", *rows[topic], ""]
-    return "\n".join(out)
+    return "\n".join([*out, "</div>", ""])
 
 
 def forms(parts: list[PolicyPart], files: set[str]) -> str:

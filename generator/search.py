@@ -147,7 +147,7 @@ def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]
     paths = {d["location"].partition("#")[0] for d in material.get("docs", [])}
     def page(path: str) -> Path:
         return site_dir / path if path.endswith(".html") else site_dir / path / "index.html"
-    return frozenset(p for p in paths if page(p).is_file() and 'class="dd-grid' in page(p).read_text(encoding="utf-8"))
+    return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|quick-reference)', page(p).read_text(encoding="utf-8")))
 
 
 def install(site_dir: Path, synonyms: Synonyms) -> None:

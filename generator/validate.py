@@ -83,8 +83,16 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     if school and school not in project.schools and not _school_file_failed(school, checked.problems):
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
     checked.problems += scan(checked, reader)
+    if judged is not None:
+        checked.problems = [p for p in checked.problems if _judged_path(p.path, judged, project)]
     checked.problems = sorted(set(checked.problems))
     return checked
+
+
+def _judged_path(path: str, judged: set[str], project: Project) -> bool:
+    """A problem in a policy the school does not adopt is not the school's (`--school X`)."""
+    parts = path.split("/")
+    return not (len(parts) > 2 and parts[0] == "policies" and parts[1] != "schools" and parts[1] not in judged)
 
 
 def _judged_policies(project: Project, school: str | None) -> set[str] | None:
