@@ -22,13 +22,22 @@ QUICK_REFERENCE_PAGE = "dos-donts.md"
 FORMS_PAGE = "forms.md"
 
 
+INDEX_CLASS = "handbook-index"
+"""Marks a page that lists what the policies say (search leaves its text to their clauses)."""
+
+
+def _indexed(markdown: str) -> str:
+    title, _, rest = markdown.partition("\n")
+    return f'{title}\n\n<div class="{INDEX_CLASS}" markdown>\n{rest}\n</div>\n'
+
+
 def handbook_pages(handbook: Handbook, parts: list[PolicyPart], downloads: Iterable[str], today: date) -> list[Page]:
     files = set(downloads)
-    pages = [Page(HOME, "Home", home(handbook, parts, files, today)), Page(REGISTER_PAGE, "Policy register", register(handbook, parts, today))]
+    pages = [Page(HOME, "Home", _indexed(home(handbook, parts, files, today))), Page(REGISTER_PAGE, "Policy register", _indexed(register(handbook, parts, today)))]
     if any(part.renderer.items() for part in parts):
         pages.append(Page(QUICK_REFERENCE_PAGE, "Quick reference", quick_reference(parts)))
     if any(part.resolved.forms for part in parts):
-        pages.append(Page(FORMS_PAGE, "Forms", forms(parts, files)))
+        pages.append(Page(FORMS_PAGE, "Forms", _indexed(forms(parts, files))))
     return pages
 
 
@@ -91,7 +100,7 @@ def quick_reference(parts: list[PolicyPart]) -> str:
             kind = "Do" if item.kind == "do" else "Don’t"
             line = f"- **{kind}:** {renderer.text(item.text)} <span class=\"dd-source\">({escape_markdown(part.title)}: {refs})</span>"
             rows.setdefault(item.topic or "Other", []).append(line)
-    out += ['<div class="quick-reference" markdown>', ""]
+    out += [f'<div class="{INDEX_CLASS}" markdown>', ""]
     for topic in sorted(rows, key=lambda t: (t == "Other", t.casefold())):
         out += [f"## {escape_markdown(topic[0].upper() + topic[1:])}", "", *rows[topic], ""]
     return "\n".join([*out, "</div>", ""])

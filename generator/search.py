@@ -143,11 +143,12 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
 
 
 def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]:
-    """Pages holding the Do's and Don'ts: a digest of clauses, so their text is left to the clauses."""
+    """Pages holding the Do's and Don'ts, and the handbook's own lists of its policies: digests of
+    clauses, so their text is left to the clauses."""
     paths = {d["location"].partition("#")[0] for d in material.get("docs", [])}
     def page(path: str) -> Path:
         return site_dir / path if path.endswith(".html") else site_dir / path / "index.html"
-    return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|quick-reference)', page(p).read_text(encoding="utf-8")))
+    return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|handbook-index)', page(p).read_text(encoding="utf-8")))
 
 
 def install(site_dir: Path, synonyms: Synonyms) -> None:
