@@ -46,7 +46,7 @@ from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
 from generator.sources import Doc, FolderReader
 from generator.validate import check
-from generator.variants import Handbook, Resolved, resolve_layers
+from generator.variants import Handbook, Resolved, clause_names, resolve_layers
 
 WHATS_CHANGED_PAGE = "whats-changed.md"
 DIFFERS_PAGE = "differs-from-model.md"
@@ -334,12 +334,10 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
 
 def _layer_blocks(variant: Located[Layer], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
     school = variant.model
+    names = clause_names(model) | clause_names(resolved)
 
     def label(cid: str) -> str:
-        clause = resolved.clause(cid) or model.clause(cid)
-        if clause is None:
-            return cid
-        return f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title or cid
+        return names.get(cid, cid)
 
     def model_text(cid: str) -> str:
         located = resolved.policy.clauses.get(cid)
