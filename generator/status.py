@@ -187,13 +187,15 @@ def _wide_cells(r: Status) -> tuple[str, ...]:
     return (r.school, r.policy, r.adopted or "—", r.review_due or "—", r.review, ", ".join(r.unset_variables) or "—", str(r.warnings), str(r.model_changes))
 
 
-def _narrow_cells(r: Status) -> tuple[str, ...]:
-    return (r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
+def _narrow_cells(r: Status, several: bool = False) -> tuple[str, ...]:
+    """`several`: the school keeps more than one policy, so its rows name the policy too."""
+    return (f"{r.school}: {r.policy}" if several else r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
 
 
 def format_table(rows: list[Status], width: int | None = TABLE_WIDTH) -> str:
     """Fits `width` columns (the widest cells wrap); `width=None`: every column, unwrapped."""
-    header, cells = (COLUMNS, [_wide_cells(r) for r in rows]) if width is None else (NARROW, [_narrow_cells(r) for r in rows])
+    several = {r.school for r in rows if sum(o.school == r.school for o in rows) > 1}
+    header, cells = (COLUMNS, [_wide_cells(r) for r in rows]) if width is None else (NARROW, [_narrow_cells(r, r.school in several) for r in rows])
     table = [header, *cells]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     if width is not None:

@@ -232,3 +232,33 @@ def test_every_internal_link_of_the_built_site_resolves(site):
                     broken.append((page.relative_to(site).as_posix(), link))
     assert broken == [], "\n".join(map(str, broken))
     assert len(parsed) > 20
+
+
+def test_status_lists_each_policy_of_a_school(tmp_path):
+    from datetime import date
+
+    from generator.status import format_table, statuses
+
+    rows = statuses(_two(tmp_path), date(2026, 1, 1))
+    assert [(r.school, r.policy) for r in rows] == [("alpha", "model"), ("alpha", "other")]
+    table = format_table(rows)
+    assert "alpha: model" in table and "alpha: other" in table
+
+
+def test_the_list_of_schools_counts_a_handbooks_policies_and_those_overdue(tmp_path):
+    from datetime import date
+
+    from generator.site_index import index_html
+
+    page = index_html(checked(_two(tmp_path)), date(2026, 1, 1))
+    assert "<p>2 policies</p>" in page and '<span class="status overdue">1 overdue for review</span>' in page
+
+
+def test_diff_is_per_school_and_policy(tmp_path):
+    from generator.diff import diff_checked
+
+    before = checked(project(tmp_path / "a", {"policies/schools/beta.yml": None}))
+    after = checked(_two(tmp_path / "b"))
+    diffs = diff_checked(before, after)
+    assert sorted(diffs) == ["alpha/model", "alpha/other"]
+    assert diffs["alpha/other"].status == "added" and [c.id for c in diffs["alpha/model"].changed] == ["rules-child-2"]
