@@ -278,7 +278,7 @@ MOVED_TO_ADOPTION = ("adopts", "omit", "replace", "append", "insert", "variables
 """Keys of the one-policy school file, now under `policies: {<policy-id>: …}`."""
 
 
-class Layer(Strict):
+class Layer(Adoption):
     """One layer's adoption of one policy, as the resolver and the pages read it: the layer's own
     facts (id, name, branding, facts) with that adoption's record, values and changes. Not a file."""
 
@@ -291,13 +291,6 @@ class Layer(Strict):
     facts: dict[str, str] = {}
     adopted: bool = False
     """Whether this layer lists the policy itself (rather than inheriting it)."""
-    metadata: Metadata | None = None
-    variables: dict[str, str] = {}
-    omit: list[str] = []
-    replace: dict[str, str] = {}
-    append: dict[str, str] = {}
-    insert: list[Insert] = []
-    public_numbering: Numbering | None = None
 
 
 def clause_ids(entries: list[ClauseEntry]) -> list[str]:
