@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 
 from generator.forms import form_data, form_docx, form_pdf
 from generator.render import POLICY_PDF as POLICY
-from generator.render import HANDBOOK_PDF, POSTER, Others, Renderer, download_name
+from generator.render import HANDBOOK_PDF, POSTER, Others, Renderer, cross_targets, download_name
 from generator.typeset import MarkdownNodes, policy_pdf, poster_pdf
 from generator.variants import Handbook, Resolved
 
@@ -19,7 +19,7 @@ from generator.variants import Handbook, Resolved
 
 def handbook_downloads(handbook: Handbook) -> dict[str, bytes]:
     """Every policy's documents under its folder, and the policies' PDFs joined as one."""
-    others = {r.policy.id: (r.policy.policy.model.title, Renderer(r).targets) for r in handbook.policies}
+    others = cross_targets(handbook.policies)
     files: dict[str, bytes] = {}
     for resolved in handbook.policies:
         files.update({f"{resolved.policy.id}/{path}": data for path, data in build_downloads(resolved, others).items()})

@@ -365,6 +365,11 @@ class Renderer:
         return "\n".join(out) + "\n"
 
 
+def cross_targets(policies: Iterable[Resolved]) -> Others:
+    """Each policy's title and targets, for the `[[policy-id:target-id]]` references between them."""
+    return {r.policy.id: (r.policy.policy.model.title, Renderer(r).targets) for r in policies}
+
+
 def policy_facts(meta: Metadata) -> list[tuple[str, str]]:
     """The cover facts of a policy, in the order a cover states them, leaving out what is unknown;
     dates in the one style of the handbook (`29 November 2022`)."""

@@ -25,7 +25,7 @@ from generator.edition import for_edition
 from generator.errors import Problem
 from generator.handbook_pages import handbook_pages
 from generator.model import School
-from generator.render import HOME, Others, Page, Renderer
+from generator.render import HOME, Others, Page, Renderer, cross_targets
 from generator.sanitize import escape_text
 from generator.sources import FolderReader
 from generator.status import overdue_banner
@@ -152,7 +152,7 @@ def prepare(
         resolved, problems = checked.schools[school], checked.problems
     handbook = for_edition(resolved, edition)  # the one filter: nothing below sees staff-only data in a public build
     downloads = (documents or build_downloads)(handbook)
-    others = {r.policy.id: (r.policy.policy.model.title, Renderer(r).targets) for r in handbook.policies}
+    others = cross_targets(handbook.policies)
     today = build_date()
     files: dict[str, str | bytes] = {}
     parts, changed_by_policy = [], {}

@@ -188,6 +188,8 @@ def test_whole_handbook_pdf_holds_every_policy(site):
     assert len(handbook.pages) == sum(pages)
     text = " ".join(page.extract_text() for page in handbook.pages)
     assert "Model Policy" in text and "Anti-Bullying Policy" in text
+    model = " ".join(page.extract_text() for page in PdfReader(site / "model" / "downloads" / "policy.pdf").pages)
+    assert "see also Anti-Bullying Policy, 1.1 Cyberbullying" in " ".join(model.split())
 
 
 class _Links(HTMLParser):
