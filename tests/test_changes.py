@@ -192,3 +192,14 @@ def test_atom_feed_is_valid_with_an_entry_per_adoption(tagged):
     assert content.get("type") == "html" and "<ins>everyone at</ins>" in content.text
     for entry in entries:
         assert all(entry.find(f"{ATOM}{tag}") is not None for tag in ("id", "title", "updated"))
+
+
+def test_a_tag_for_one_schools_adoption_of_one_policy(tmp_path):
+    repo = history_repo(tmp_path)
+    git(repo, "tag", "adopted/alpha/model/2024-01-15", "HEAD~1")
+    git(repo, "tag", "adopted/alpha/model/2024-03-10", "HEAD")
+    git(repo, "tag", "adopted/alpha/other/2024-04-01", "HEAD")  # another policy's adoption: not this one's
+    git(repo, "tag", "adopted/beta/model/2024-05-01", "HEAD")  # another school's
+    changes = changes_since_adopted(repo, "alpha")
+    assert [c.adoption.tag for c in changes.history] == ["adopted/alpha/model/2024-03-10", "adopted/alpha/model/2024-01-15"]
+    assert [r.id for r in changes.since_previous.added] == ["rules-new"]

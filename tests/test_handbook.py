@@ -264,3 +264,14 @@ def test_diff_is_per_school_and_policy(tmp_path):
     diffs = diff_checked(before, after)
     assert sorted(diffs) == ["alpha/model", "alpha/other"]
     assert diffs["alpha/other"].status == "added" and [c.id for c in diffs["alpha/model"].changed] == ["rules-child-2"]
+
+
+def test_check_school_strict_judges_only_what_the_school_publishes(tmp_path):
+    root = _two(tmp_path, {
+        "policies/model/clauses/rules-child-2.md": "---\nid: rules-child-2\ntitle: Calls\n---\nNo calls.\n",
+        "policies/other/clauses/other-stray.md": "---\nid: other-stray\n---\nNot listed in any section.\n",
+        "policies/schools/beta.yml": "id: beta\nfacts: {lead_name: Bo Chan}\npolicies:\n  model: {}\n",
+    })
+    assert policy_site("--root", str(root), "check", "--school", "beta", "--strict").returncode == 0
+    alpha = policy_site("--root", str(root), "check", "--school", "alpha", "--strict")
+    assert alpha.returncode == 1 and "policies/other/clauses/other-stray.md:2: warning: clause 'other-stray' is not listed" in alpha.stderr
