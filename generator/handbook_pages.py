@@ -45,14 +45,19 @@ def _link(part: PolicyPart, page: str = HOME) -> str:
     return f"[{escape_markdown(part.title)}]({part.id}/{page})"
 
 
-def _status(part: PolicyPart, today: date) -> str:
+SHORT_STATUS = {"adopted": "Adopted", "due": "Review due", "overdue": "Review overdue", "draft": "Draft", "undated": "No dates given"}
+"""The register's status column (its dates are in columns of their own)."""
+
+
+def _status(part: PolicyPart, today: date, short: bool = False) -> str:
     review = review_status(part.resolved, today)
-    return f'<span class="policy-status {review.kind}">{html.escape(review.text)}</span>'
+    text = SHORT_STATUS[review.kind] if short else review.text
+    return f'<span class="policy-status {review.kind}">{html.escape(text)}</span>'
 
 
 def home(handbook: Handbook, parts: list[PolicyPart], files: set[str], today: date) -> str:
     out = [f"# {escape_markdown(handbook.name)}: policy handbook", ""]
-    count = f"{len(parts)} {'policy' if len(parts) == 1 else 'policies'}"
+    count = "policy" if len(parts) == 1 else f"{len(parts)} policies"
     out += [f"This handbook holds the school's {count}. [The policy register]({REGISTER_PAGE}) lists each with its owner, committee and dates.", ""]
     groups: dict[str, list[PolicyPart]] = {}
     for part in parts:
@@ -85,7 +90,7 @@ def register(handbook: Handbook, parts: list[PolicyPart], today: date) -> str:
         adopted = display_date(meta.adopted) if meta.adopted else None
         due = display_date(meta.review_due) if meta.review_due else None
         lead = part.renderer.plain(meta.policy_lead) if meta.policy_lead else None
-        out.append(f"| {_link(part)} | {_cell(part.category)} | {_cell(lead)} | {_cell(meta.approving_committee)} | {_cell(adopted)} | {_cell(due)} | {_status(part, today)} |")
+        out.append(f"| {_link(part)} | {_cell(part.category)} | {_cell(lead)} | {_cell(meta.approving_committee)} | {_cell(adopted)} | {_cell(due)} | {_status(part, today, short=True)} |")
     return "\n".join(out) + "\n"
 
 
