@@ -72,7 +72,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
             found = limits(overlay_texts(view)) or _filled_limits(resolved)
             checked.problems += found or check_school(resolved, view)
             bounded += found
-        checked.problems += [] if bounded else cross_policy_refs(handbook)
+        checked.problems += [] if bounded or not variant.model.publish else cross_policy_refs(handbook)  # a trust's policies may cite ones its schools add
         checked.problems += check_branding(variant, reader)
         if variant.model.publish and not bounded:
             checked.schools[school_id] = handbook

@@ -235,14 +235,6 @@ def _values(policy: LoadedPolicy, chain: list[Located[Layer]]) -> dict[str, str]
     return values
 
 
-def resolve(project: Project, school_id: str, policy_id: str) -> tuple[Resolved | None, list[Problem]]:
-    """One policy as the school adopts it (through every layer of its chain)."""
-    layers, problems = layer_chain(project, school_id)
-    if not layers or policy_id not in project.policies:
-        return None, problems
-    return resolve_layers(project.policies[policy_id], [layer_view(layer, policy_id) for layer in layers])
-
-
 def resolve_layers(policy: LoadedPolicy, chain: list[Located[Layer]]) -> tuple[Resolved, list[Problem]]:
     problems: list[Problem] = []
     content = {
