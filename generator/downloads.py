@@ -24,14 +24,16 @@ def handbook_downloads(handbook: Handbook) -> dict[str, bytes]:
     for resolved in handbook.policies:
         files.update({f"{resolved.policy.id}/{path}": data for path, data in build_downloads(resolved, others).items()})
     if handbook.policies:
-        files[HANDBOOK_PDF] = joined([files[f"{r.policy.id}/{POLICY}"] for r in handbook.policies], f"{handbook.name}: policy handbook")
+        parts = [(r.policy.policy.model.title, files[f"{r.policy.id}/{POLICY}"]) for r in handbook.policies]
+        files[HANDBOOK_PDF] = joined(parts, f"{handbook.name}: policy handbook")
     return files
 
 
-def joined(pdfs: list[bytes], title: str) -> bytes:
+def joined(parts: list[tuple[str, bytes]], title: str) -> bytes:
+    """The PDFs one after another, each a bookmark under its title (each keeps its own bookmarks)."""
     writer = PdfWriter()
-    for pdf in pdfs:
-        writer.append(io.BytesIO(pdf))
+    for name, pdf in parts:
+        writer.append(io.BytesIO(pdf), outline_item=name)
     writer.add_metadata({"/Title": title})
     out = io.BytesIO()
     writer.write(out)

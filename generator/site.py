@@ -104,7 +104,7 @@ class SchoolSite:
 
 
 def _policy_nav(part: PolicyPart) -> list[dict[str, str]]:
-    return [{escape_text("About this policy" if page.path == HOME else page.title): part.path(page.path)} for page in part.pages]
+    return [{escape_text("Cover and contents" if page.path == HOME else page.title): part.path(page.path)} for page in part.pages]
 
 
 def _by_category(parts: list[PolicyPart]) -> list[tuple[str, list[PolicyPart]]]:

@@ -186,6 +186,7 @@ def test_whole_handbook_pdf_holds_every_policy(site):
     pages = [len(PdfReader(site / folder / "downloads" / "policy.pdf").pages) for folder in ("model", "other")]
     handbook = PdfReader(BytesIO((site / "downloads" / "handbook.pdf").read_bytes()))
     assert len(handbook.pages) == sum(pages)
+    assert [item.title for item in handbook.outline if not isinstance(item, list)] == ["Model Policy", "Anti-Bullying Policy"]
     text = " ".join(page.extract_text() for page in handbook.pages)
     assert "Model Policy" in text and "Anti-Bullying Policy" in text
     model = " ".join(page.extract_text() for page in PdfReader(site / "model" / "downloads" / "policy.pdf").pages)
