@@ -155,7 +155,8 @@ def prepare(
     others = cross_targets(handbook.policies)
     today = build_date()
     files: dict[str, str | bytes] = {}
-    parts, changed_by_policy = [], {}
+    parts: list[PolicyPart] = []
+    changed_by_policy: dict[str, dict[str, date]] = {}
     for policy in handbook.policies:
         part, changed = _policy_part(root, policy, downloads, others, history, today, files)
         parts.append(part)

@@ -66,7 +66,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += found
         if handbook is None:
             continue
-        bounded = []
+        bounded: list[Problem] = []
         for resolved in handbook.policies:
             view = layer_view(variant, resolved.policy.id)
             found = limits(overlay_texts(view)) or _filled_limits(resolved)

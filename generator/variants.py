@@ -311,7 +311,7 @@ def resolve_handbook(project: Project, school_id: str) -> tuple[Handbook | None,
     chain, problems = layer_chain(project, school_id)
     if not chain:
         return None, problems
-    policies = []
+    policies: list[Resolved] = []
     for policy_id in adopted_ids(chain):
         if f"policies/{policy_id}/policy.yml" in project.unreadable:
             return None, problems  # the policy's own problem is reported; the school cannot be checked against it
