@@ -137,8 +137,9 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     if not anchor and (folder, path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")) in handbook.sections:
         return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:
+        own = policy if folder and path.rstrip("/") not in (folder, f"{folder}/index.html") else ""  # a policy's page, under its name
         return {"location": location, "title": title, "text": text, "kind": "page",
-                "parent": handbook.page_titles.get(path, "") if anchor else ""}
+                "parent": handbook.page_titles.get(path, "") if anchor else own}
     return None
 
 

@@ -177,6 +177,8 @@ def test_one_search_index_holds_the_clauses_of_both_policies_each_naming_its_pol
     clauses = {d["location"]: d for d in index["docs"] if d.get("kind") == "clause"}
     assert clauses["model/rules/#rules-child-1"]["policy"] == "Model Policy"
     assert clauses["other/other-intro/#other-cyber"]["policy"] == "Anti-Bullying Policy"
+    pages = {d["location"]: d for d in index["docs"] if d.get("kind") == "page"}
+    assert pages["other/whats-changed/"]["parent"] == "Anti-Bullying Policy" and pages["other/"]["parent"] == ""
     data = json.loads((site / "clauses.json").read_text(encoding="utf-8"))
     assert {c["policy"]["id"] for c in data["clauses"]} == {"model", "other"}
     assert {c["url"] for c in data["clauses"]} >= {"model/rules/#rules-child-1", "other/other-intro/#other-cyber"}
