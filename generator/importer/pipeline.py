@@ -84,7 +84,7 @@ def import_one(root: Path, path: Path, school: str, policy_id: str | None, as_ve
     written = write.write_policy(root, pid, draft, metadata, forms, replace=bool(as_version))
     rep = report_mod.Report(str(path.name), pid, removed=dict(removed.counts), facts={k: str(v) for k, v in facts.facts.items()})
     if as_version:
-        rep.notes.append(f"policies/{pid}/policy.yml:1: version of {as_version}: {kept} clause(s) kept their IDs; commit, then tag it: git tag adopted/{school}/{as_version}")
+        rep.notes.append(f"policies/{pid}/policy.yml:1: version of {as_version}: {kept} clause(s) kept their IDs; commit, then tag it: git tag adopted/{school}/{pid}/{as_version}")
         rep.removed["clause files of the earlier version no longer in it"] = len(written.deleted)
     else:
         school_file, note = write.write_adoption(root, school, pid)
