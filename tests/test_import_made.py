@@ -607,3 +607,28 @@ def test_a_cover_date_line_keeps_what_follows_the_date(tmp_path: Path) -> None:
 def word_policy_id(root: Path) -> str:
     """The folder the first import made (the one policy besides `other`)."""
     return next(p.name for p in (root / "policies").iterdir() if p.is_dir() and p.name not in ("schools", "other"))
+
+
+def test_a_numbered_title_on_a_line_of_its_own_titles_its_clause(tmp_path: Path) -> None:
+    text = "All concerns will be treated in confidence and the school will do its best to protect your identity."
+    pdf = _pdf(tmp_path, "whistleblowing-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Whistleblowing Policy]
+
+#text(size: 13pt, weight: "bold")[1.0 Safeguards]
+
+1.1 Confidentiality \\
+{text}
+
+1.2 Anonymous Allegations \\
+{text}
+
+1.3 Untrue Allegations
+
+1.4 If you make an allegation in good faith but it is not confirmed, no action will be taken against you.
+""")
+    folder, _ = _import(tmp_path, pdf)
+    clauses = _clauses(folder)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    order = policy["sections"][0]["clauses"]
+    assert [clauses[c].split("---\n", 2)[1].split("title: ")[-1].strip() if "title:" in clauses[c] else None for c in order] == ["Confidentiality", "Anonymous Allegations", None, None]
+    assert [clauses[c].split("---\n", 2)[2] for c in order] == [f"{text}\n", f"{text}\n", "Untrue Allegations\n",
+                                                                "If you make an allegation in good faith but it is not confirmed, no action will be taken against you.\n"]

@@ -17,6 +17,7 @@ from generator.importer.pdfpage import LABEL, Line, Word, drawings, joined, open
 
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
 COMMENT = re.compile(r"\s*Commented \[[A-Z]{1,4}\d+(R\d+)?\]:?")
+NUMBERED_TITLE = re.compile(r"^\d{1,2}(\.\d{1,2})+\.?\s+[A-Z][^.:;!?]*$")
 PAGE_REF = re.compile(r"\S\s+(\d{1,3})(\s*[-–]\s*\d{1,3})?$")
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\s)\s*\d{1,3}$")
 
@@ -297,6 +298,8 @@ def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, st
         return True
     if current.kind == "heading" and prev.page != line.page:
         return True
+    if NUMBERED_TITLE.match(prev.text) and line.text[:1].isupper():
+        return True  # '3.1 Harassment or Victimisation' on a line of its own titles the paragraph below
     same_page = prev.page == line.page
     if same_page and line.top < prev.top - 3.5:
         return True  # back up the page: another shape of a diagram, never the same paragraph

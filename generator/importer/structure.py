@@ -258,6 +258,8 @@ class _SectionBuilder:
         self.current: list[Block] = []
         self.current_number: str | None = None
         self.current_title: str | None = None
+        self.titled = False
+        """The clause has its number and title from a line of their own and awaits its text."""
         self.where = ""
 
     def add(self, block: Block) -> None:
@@ -271,7 +273,14 @@ class _SectionBuilder:
             return
         if block.kind == "para":
             number = NUMBER.match(block.plain) if self.numbered_doc else None
-            if number or not self.current or not self.numbered_doc:
+            if number and _title_like(block.plain[number.end() :]):
+                self.flush()
+                self.current_number, self.current_title, self.pending_title = number.group(1), _tidy(block.plain[number.end() :]), None
+                self.where, self.titled = block.where, True
+                return
+            if self.titled and not number:
+                self.titled = False  # the paragraph under a numbered title line is the clause's text
+            elif number or not self.current or not self.numbered_doc:
                 self.flush()
                 self.current_number = number.group(1) if number else None
                 self.current_title, self.pending_title = self.pending_title, None
@@ -292,6 +301,11 @@ class _SectionBuilder:
         self.pending_title, self.pending_notes = None, []
 
     def flush(self) -> None:
+        if self.titled and not self.current:
+            # a numbered title line with no text under it keeps its words as the clause's text
+            self.current = [Block("para", escape(self.current_title or ""), self.where, plain=self.current_title or "")]
+            self.current_title = None
+        self.titled = False
         if self.section is None:
             return
         if self.pending_title and not self.current:
@@ -316,6 +330,11 @@ class _SectionBuilder:
         if self.pending_title:
             self.current_title_only()
         self.flush()
+
+
+def _title_like(text: str) -> bool:
+    """A few words with no closing stop ('Harassment or Victimisation'): a title, not a sentence."""
+    return 0 < len(text.split()) <= 6 and not re.search(r"[.:;,!?]$", text.strip()) and text.strip()[:1].isupper()
 
 
 def _place(clauses: list[DraftClause], clause: DraftClause) -> None:
