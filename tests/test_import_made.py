@@ -632,3 +632,25 @@ def test_a_numbered_title_on_a_line_of_its_own_titles_its_clause(tmp_path: Path)
     assert [clauses[c].split("---\n", 2)[1].split("title: ")[-1].strip() if "title:" in clauses[c] else None for c in order] == ["Confidentiality", "Anonymous Allegations", None, None]
     assert [clauses[c].split("---\n", 2)[2] for c in order] == [f"{text}\n", f"{text}\n", "Untrue Allegations\n",
                                                                 "If you make an allegation in good faith but it is not confirmed, no action will be taken against you.\n"]
+
+
+def test_an_empty_bullet_does_not_swallow_the_next_paragraph(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "response-policy.pdf", """#text(size: 18pt, weight: "bold")[Response Policy]
+
+#text(size: 13pt, weight: "bold")[1.0 How the school will respond]
+
+1.1 Within five working days the school will write to you to:
+
+#set list(marker: [•], body-indent: 1em)
+- acknowledge that the concern has been received
+- indicate how it proposes to deal with the matter
+- #h(0pt)
+
+1.2 Following discussion with you, a Support Officer will make contact with you.
+
+1.3 The Support Officer will keep you informed about the progress of the investigation.
+""")
+    folder, _ = _import(tmp_path, pdf)
+    bodies = _bodies(folder)
+    assert "Following discussion with you, a Support Officer will make contact with you.\n" in bodies
+    assert not any("•" in body for body in bodies)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import escape, escape_start, styled
-from generator.importer.pdfpage import LABEL, Line, Word, drawings, joined, open_pdf, page_lines, pictures
+from generator.importer.pdfpage import BULLET_GLYPHS, LABEL, Line, Word, drawings, joined, open_pdf, page_lines, pictures
 
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
 COMMENT = re.compile(r"\s*Commented \[[A-Z]{1,4}\d+(R\d+)?\]:?")
@@ -185,7 +185,8 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
     pages = _running(pages, heights, removed)
     lines = [l for page in pages for l in page]
     _strip_comments(lines, removed)
-    lines = [l for l in lines if l.words]
+    # an empty bullet (the glyph alone on its line) holds no words; left in, it swallows the next line
+    lines = [l for l in lines if l.words and not all(w.symbol or w.text in BULLET_GLYPHS - {"o", "-", "–"} for w in l.words)]
     blocks = _blocks(lines, removed)
     blocks += [Block("para", "", f"page {n}", guessed="an image (a picture, logo or flowchart) not carried over: if it matters, add it under docs/ and link it with alt text") for n in with_pictures]
     return blocks, removed, source
