@@ -471,13 +471,14 @@ def test_a_form_of_its_own_joins_its_policy_and_stays_through_a_newer_version(tm
     policy = tmp_path / "complaints-policy.md"
     policy.write_text("# Complaints Policy\n\n## Procedure\n\nWe answer every complaint within ten school days.\n\n## Next steps\n\nYou may write to the Department for Education.\n", encoding="utf-8")
     form = tmp_path / "Complaint-Form-for-Parents.txt"
-    form.write_text("Complaint Form\n\nPlease complete and return to the school office.\n\nYour name: ________\n\nSignature: ________\n\nDate: ________\n", encoding="utf-8")
+    form.write_text("Complaint Form\n\nPlease complete and return to the school office.\n\nYour name: ________\n\nSignature: ________\n\nDate: ________\n\n"
+                    "Official use\n\nDate received: ________\n", encoding="utf-8")
     folder, _ = _import(tmp_path, policy)
     run = policy_site("--root", str(tmp_path), "import", str(form), "--school", "made", "--form-of", "complaints")
     assert run.returncode == 0, run.stderr
     written = yaml.safe_load((folder / "forms" / "complaint-form.yml").read_text(encoding="utf-8"))
     assert (written["title"], written["intro"]) == ("Complaint Form", "Please complete and return to the school office.")
-    assert [f["type"] for f in written["fields"]] == ["text", "signature", "date"]
+    assert [(f["label"], f["type"]) for f in written["fields"]] == [("Your name", "text"), ("Signature", "signature"), ("Date", "date"), ("Official use: Date received", "date")]
     assert yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))["sections"][-1]["forms"] == ["complaint-form"]
     yml = folder / "policy.yml"
     yml.write_text(yml.read_text(encoding="utf-8").replace("title: Complaints Policy\n", "title: Complaints Policy\npublic_numbering: source\n"), encoding="utf-8")

@@ -36,6 +36,12 @@ def field_type(label: str) -> str:
     return "text"
 
 
+def _part_name(block: Block) -> bool:
+    """A short line naming the fields below it ('Official use'), not itself a field."""
+    text = block.plain.strip()
+    return block.kind in ("para", "heading") and 0 < len(text.split()) <= 3 and not re.search(r"[.:?]$", text) and not is_field(block)
+
+
 def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]:
     """(start, end) of each run of at least `least` field lines, allowing one prose line inside."""
     runs, start, gaps = [], None, 0
@@ -47,7 +53,7 @@ def find_form_runs(blocks: list[Block], least: int = 3) -> list[tuple[int, int]]
             last, gaps = i, 0
             continue
         # a prose line, or a heading over more fields ('Details of second reviewing person')
-        inside = block.kind == "para" and len(block.plain) < 200 or block.kind == "heading" and i + 1 < len(blocks) and padded[i + 1].field
+        inside = block.kind == "para" and len(block.plain) < 200 or block.kind == "heading" and len(block.plain.split()) <= 6 and i + 1 < len(blocks) and is_field(padded[i + 1])
         if start is not None and inside and gaps < 3:
             gaps += 1
             continue
@@ -65,7 +71,9 @@ def make_form(form_id: str, title: str, blocks: list[Block], tables: list[Block]
     intro: list[str] = []
     part_of = ""
     for i, block in enumerate(blocks):
-        if block.kind == "heading" and fields and not block.field and i + 1 < len(blocks) and blocks[i + 1].field:
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        part = block.kind == "heading" and nxt is not None and nxt.field or _part_name(block) and nxt is not None and is_field(nxt)
+        if part and fields and not block.field:
             part_of = block.plain.strip().rstrip(":")  # 'Details of first reviewing person': names the fields below it
             continue
         if is_field(block):
