@@ -72,8 +72,8 @@ def make_form(form_id: str, title: str, blocks: list[Block], tables: list[Block]
     part_of = ""
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        part = block.kind == "heading" and nxt is not None and nxt.field or _part_name(block) and nxt is not None and is_field(nxt)
-        if part and fields and not block.field:
+        names_part = block.kind == "heading" and nxt is not None and nxt.field or _part_name(block) and nxt is not None and is_field(nxt)
+        if names_part and fields and not block.field:
             part_of = block.plain.strip().rstrip(":")  # 'Details of first reviewing person': names the fields below it
             continue
         if is_field(block):
