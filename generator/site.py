@@ -112,7 +112,7 @@ def prepare(
     resolved = for_edition(resolved, edition)  # the one filter: nothing below sees staff-only data in a public build
     public = edition == "public"
     changed = last_changed(root, school, current=resolved) if history else {}
-    downloads = (documents or build_downloads)(resolved)
+    downloads = documents(resolved) if documents else build_downloads(resolved, root)
     renderer = Renderer(resolved, downloads, changed, banner=overdue_banner(resolved, build_date()))
     pages = renderer.pages()
     school_changes = changes_since_adopted(root, school, current=resolved) if history else None
@@ -137,7 +137,9 @@ def _offline() -> bool:
     return os.environ.get("OFFLINE", "").strip().lower() in ("true", "1", "yes")
 
 
-def build_downloads(resolved: Resolved) -> dict[str, bytes]:
+def build_downloads(resolved: Resolved, root: Path | None = None) -> dict[str, bytes]:
+    """The documents, taken from `root`'s document cache where made before (none: made afresh)."""
+    from generator.doccache import project_cache
     from generator.downloads import build_downloads as documents
 
-    return documents(resolved)
+    return documents(resolved, project_cache(root) if root else None)

@@ -471,11 +471,17 @@ POSTER_TEXT_PT = 13
 def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
     """The Do's & Don'ts as an A4 poster, a band per topic, over as many pages as it needs;
     None when the policy has none."""
+    data = poster_data(resolved, renderer)
+    return None if data is None else compile_pdf("poster.typ", data)
+
+
+def poster_data(resolved: Resolved, renderer: Renderer) -> dict[str, Any] | None:
+    """All `poster.typ` is given; None when the policy has no Do's & Don'ts."""
     data = dos_donts_data(resolved, renderer, MarkdownNodes())
     if data is None:
         return None
     meta = document_meta(resolved, f"{data['title']} – {school_name(resolved)}")
-    return compile_pdf("poster.typ", {"meta": meta, "dd": data, "size": POSTER_TEXT_PT})
+    return {"meta": meta, "dd": data, "size": POSTER_TEXT_PT}
 
 
 def policy_anchors(resolved: Resolved, forms: Iterable[str]) -> frozenset[str]:
@@ -513,6 +519,11 @@ def _sections(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, form_da
 
 def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> bytes:
     """The whole policy as one tagged PDF; `form_data(form_id, md)` supplies each form's content."""
+    return compile_pdf("policy.typ", policy_data(resolved, renderer, form_data))
+
+
+def policy_data(resolved: Resolved, renderer: Renderer, form_data: FormData) -> dict[str, Any]:
+    """All `policy.typ` is given."""
     placed = [form_id for s in resolved.sections for form_id in s.forms]
     unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
     md = MarkdownNodes(policy_anchors(resolved, placed + unplaced))
@@ -521,7 +532,7 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         sections.append({"anchor": None, "label": "Forms", "appendix": True, "clauses": [], "dos_donts": None, "forms": [form_data(form_id, md) for form_id in unplaced]})
     policy = resolved.policy.policy.model
     meta = resolved.metadata
-    data = {
+    return {
         "meta": document_meta(resolved, f"{policy.title} – {school_name(resolved)}"),
         "title": policy.title,
         "subtitle": policy.subtitle,
@@ -530,4 +541,3 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         "signatories": [{"role": s.role, "name": s.name or "", "date": display_date(s.date) if s.date else ""} for s in meta.signatories or []],
         "sections": sections,
     }
-    return compile_pdf("policy.typ", data)

@@ -1,0 +1,157 @@
+"""The document cache: a document is made once for its data, counted by calls of the writers."""
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import generator.downloads as downloads
+from generator.doccache import FOLDER, DocumentCache, document_key
+from generator.downloads import POLICY, POSTER, build_downloads
+from generator.render import download_name
+from generator.site import build_downloads as site_downloads
+from generator.sources import FolderReader
+from generator.validate import check
+from generator.variants import Resolved
+from tests.factories import SCHOOL, checked, project
+
+ROOT = Path(__file__).resolve().parent.parent
+FORM_PDF, FORM_DOCX = download_name("log", "pdf"), download_name("log", "docx")
+
+
+@pytest.fixture
+def writers(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Calls of the writers that make the documents, by what they make."""
+    calls: Counter[str] = Counter()
+
+    def spy(name: str, kind=lambda *args: None):
+        real = getattr(downloads, name)
+
+        def counted(*args):
+            calls[kind(*args) or name] += 1
+            return real(*args)
+
+        monkeypatch.setattr(downloads, name, counted)
+
+    spy("compile_pdf", lambda template, data: template)
+    spy("fillable_pdf")
+    spy("word_form")
+    return calls
+
+
+def _schools(root: Path) -> dict[str, Resolved]:
+    result = checked(root)
+    assert result.ok, result.problems
+    return result.schools
+
+
+def _edit(path: Path, words: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f" {words}\n", encoding="utf-8")
+
+
+def test_an_edited_clause_remakes_only_the_policy_pdf(tmp_path: Path, writers: Counter[str]) -> None:
+    root = project(tmp_path / "project")
+    cache = DocumentCache(tmp_path / "cache")
+    first = build_downloads(_schools(root)["alpha"], cache)
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1}
+
+    writers.clear()
+    _edit(root / "policies/model/clauses/rules-child-2.md", "Texts too.")
+    second = build_downloads(_schools(root)["alpha"], cache)
+    assert writers == {"policy.typ": 1}
+    assert second[POLICY] != first[POLICY]
+    assert {path: second[path] for path in (FORM_PDF, FORM_DOCX, POSTER)} == {path: first[path] for path in (FORM_PDF, FORM_DOCX, POSTER)}
+
+
+def test_a_rebuild_with_nothing_changed_makes_no_document(tmp_path: Path, writers: Counter[str]) -> None:
+    resolved = _schools(project(tmp_path / "project"))["alpha"]
+    cache = DocumentCache(tmp_path / "cache")
+    first = build_downloads(resolved, cache)
+    writers.clear()
+    again = build_downloads(resolved, DocumentCache(tmp_path / "cache"))
+    assert writers == {}
+    assert again == first
+
+
+def test_the_cached_documents_are_the_ones_made_without_a_cache(tmp_path: Path) -> None:
+    resolved = _schools(project(tmp_path / "project"))["alpha"]
+    build_downloads(resolved, DocumentCache(tmp_path / "cache"))
+    assert build_downloads(resolved, DocumentCache(tmp_path / "cache")) == build_downloads(resolved)
+
+
+def test_two_schools_with_the_same_facts_share_their_forms(tmp_path: Path, writers: Counter[str]) -> None:
+    twin = SCHOOL.format(id="gamma", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee")
+    root = project(tmp_path / "project", {"policies/schools/gamma.yml": twin + "append: {intro-a: Gamma's own words.}\n"})
+    schools = _schools(root)
+    cache = DocumentCache(tmp_path / "cache")
+    alpha = build_downloads(schools["alpha"], cache)
+    writers.clear()
+    gamma = build_downloads(schools["gamma"], cache)
+    assert writers == {"policy.typ": 1}
+    assert gamma[FORM_PDF] == alpha[FORM_PDF] and gamma[FORM_DOCX] == alpha[FORM_DOCX] and gamma[POSTER] == alpha[POSTER]
+
+    writers.clear()
+    build_downloads(schools["beta"], cache)  # another name and lead: forms of its own
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1}
+
+
+def test_a_document_date_makes_the_documents_again(tmp_path: Path, writers: Counter[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    resolved = _schools(project(tmp_path / "project"))["alpha"]
+    cache = DocumentCache(tmp_path / "cache")
+    build_downloads(resolved, cache)
+    writers.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_downloads(resolved, cache)
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1}
+
+
+def test_the_project_cache_is_kept_under_dot_cache(tmp_path: Path) -> None:
+    root = project(tmp_path / "project")
+    files = site_downloads(_schools(root)["alpha"], root)
+    kept = sorted(p for p in (root / FOLDER).glob("*/*"))
+    assert len(kept) == len(files)
+    assert all(p.parent.name == p.name[:2] and len(p.name) == 64 for p in kept)
+    assert sorted(p.read_bytes() for p in kept) == sorted(files.values())
+
+
+def test_an_unwritable_cache_still_gives_every_document(tmp_path: Path) -> None:
+    resolved = _schools(project(tmp_path / "project"))["alpha"]
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    assert build_downloads(resolved, DocumentCache(blocked)) == build_downloads(resolved)
+
+
+def test_trim_removes_the_least_recently_used_past_the_limit(tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path / "cache", limit=2500)
+    for n in range(4):
+        cache.document("test", n, lambda: bytes(1000))
+    paths = {n: cache.folder / document_key("test", n)[:2] / document_key("test", n) for n in range(4)}
+    for n, path in paths.items():
+        os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    cache.document("test", 0, lambda: b"unused")  # a use: now the most recent
+    cache.trim()
+    assert {n for n, path in paths.items() if path.exists()} == {0, 3}
+
+
+def test_an_edit_to_one_model_clause_reuses_every_other_policys_documents(tmp_path: Path, writers: Counter[str]) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "policies", root / "policies")
+    cache = DocumentCache(tmp_path / "cache")
+    schools = check(FolderReader(root)).schools
+    before = {school: build_downloads(resolved, cache) for school, resolved in schools.items()}
+    esafety = {school for school, resolved in schools.items() if resolved.policy.policy.model.id == "brent-esafety"}
+    assert 1 < len(esafety) < len(schools)
+
+    writers.clear()
+    _edit(root / "policies/brent-esafety/clauses/esp-intro-ict-scope.md", "Cached documents too.")
+    after = {school: build_downloads(resolved, cache) for school, resolved in check(FolderReader(root)).schools.items()}
+    assert writers == {"policy.typ": len(esafety)}
+    assert sum(cache.reused.values()) == sum(len(files) for files in after.values()) - len(esafety)
+    for school, files in after.items():
+        assert files.keys() == before[school].keys()
+        unchanged = {path for path in files if path != POLICY or school not in esafety}
+        assert {p: files[p] for p in unchanged} == {p: before[school][p] for p in unchanged}, school
+        assert (files[POLICY] != before[school][POLICY]) == (school in esafety)
