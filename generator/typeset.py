@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -69,14 +70,20 @@ def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
 
 
 def _compile(template: str, payload: str, standards: list[str]) -> bytes:
-    return typst.compile(
-        str(TEMPLATES / template),
-        root=str(TEMPLATES),
-        sys_inputs={"data": payload},
-        ignore_system_fonts=True,
-        timestamp=source_date_epoch(),
-        pdf_standards=standards,
-    )
+    return _compiler(template).compile(sys_inputs={"data": payload}, timestamp=source_date_epoch(), pdf_standards=standards)
+
+
+_COMPILERS = threading.local()
+
+
+def _compiler(template: str) -> typst.Compiler:
+    """One compiler per template and thread, kept for the process, so that its fonts are loaded
+    once (Typst resets its files and date before every compile). Per thread: `serve` makes
+    documents in the background while a build may make them too."""
+    compilers: dict[str, typst.Compiler] = _COMPILERS.__dict__.setdefault("by_template", {})
+    if template not in compilers:
+        compilers[template] = typst.Compiler(str(TEMPLATES / template), root=str(TEMPLATES), ignore_system_fonts=True)
+    return compilers[template]
 
 
 def school_name(resolved: Resolved) -> str:
