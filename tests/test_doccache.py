@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -155,3 +156,25 @@ def test_an_edit_to_one_model_clause_reuses_every_other_policys_documents(tmp_pa
         unchanged = {path for path in files if path != POLICY or school not in esafety}
         assert {p: files[p] for p in unchanged} == {p: before[school][p] for p in unchanged}, school
         assert (files[POLICY] != before[school][POLICY]) == (school in esafety)
+
+
+def test_serve_makes_its_documents_in_the_background_through_the_project_cache(tmp_path: Path) -> None:
+    from generator.plugin import _ServedDocuments
+
+    root = project(tmp_path / "project")
+    store = _ServedDocuments()
+    first = store.for_build(_schools(root)["alpha"], tmp_path / "site", root)
+    kept = lambda: sorted(p.read_bytes() for p in (root / FOLDER).glob("*/*"))  # noqa: E731
+    assert kept() == sorted(first.values())
+
+    _edit(root / "policies/model/clauses/rules-child-2.md", "Texts too.")
+    assert store.for_build(_schools(root)["alpha"], tmp_path / "site", root) == first  # the newest made so far
+    store.start()
+    for _ in range(600):  # at most a minute
+        if len(store.made) == 2:
+            break
+        time.sleep(0.1)
+    store.stop()
+    newest = next(reversed(store.made.values()))
+    assert newest[POLICY] != first[POLICY] and newest[FORM_PDF] == first[FORM_PDF]
+    assert kept() == sorted([*first.values(), newest[POLICY]])
