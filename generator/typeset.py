@@ -7,6 +7,7 @@ SOURCE_DATE_EPOCH is set.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -169,20 +170,29 @@ def _tidy(node: dict[str, Any], anchors: frozenset[str], pre: bool = False) -> d
     return node
 
 
+_CONVERTERS = threading.local()
+
+
+@functools.lru_cache(maxsize=8192)
+def _html(text: str) -> str:
+    """Markdown → HTML, remembered: most clauses read the same in every school a worker builds."""
+    if not hasattr(_CONVERTERS, "md"):
+        _CONVERTERS.md = markdown.Markdown(extensions=["tables", "attr_list"])
+    return _CONVERTERS.md.reset().convert(text)
+
+
 class MarkdownNodes:
     """Converts Markdown to the JSON nodes `common.typ` renders, for one document: `anchors`
     are the IDs labelled in it, so `#id` links to anything else become plain text."""
 
     def __init__(self, anchors: Iterable[str] = ()) -> None:
-        self._md = markdown.Markdown(extensions=["tables", "attr_list"])
         self.anchors = frozenset(anchors)
 
     def blocks(self, text: str | None) -> list[Node] | None:
         if not text or not text.strip():
             return None
-        self._md.reset()
         tree = _Tree()
-        tree.feed(self._md.convert(text))
+        tree.feed(_html(text))
         tree.close()
         return _tidy(tree.root, self.anchors)["c"]
 
