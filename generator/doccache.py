@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 import time
+import zlib
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
@@ -47,6 +48,7 @@ def writers_version() -> str:
         digest.update(path.relative_to(PACKAGE.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for library in LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\0".encode())
+    digest.update(f"zlib={zlib.ZLIB_RUNTIME_VERSION}".encode())  # compresses the Word files
     return digest.hexdigest()
 
 
