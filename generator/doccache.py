@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 FOLDER = Path(".cache") / "documents"
-LIMIT_BYTES = int(os.environ.get("POLICY_SITE_DOCUMENT_CACHE_MB", "1024")) * 2**20
+LIMIT_BYTES = 2**30
 """A full build of a 200-school authority with six policies a school makes about 0.6 GB of
 documents; a smaller cache would evict what the next build needs."""
 TRIM_EVERY = LIMIT_BYTES // 10
