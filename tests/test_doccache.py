@@ -17,7 +17,7 @@ from generator.site import build_downloads as site_downloads
 from generator.sources import FolderReader
 from generator.validate import check
 from generator.variants import Resolved
-from tests.factories import SCHOOL, checked, project
+from factories import SCHOOL, checked, project
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_PDF, FORM_DOCX = download_name("log", "pdf"), download_name("log", "docx")
