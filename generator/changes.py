@@ -45,7 +45,7 @@ from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
 from generator.sources import Doc, FolderReader
 from generator.validate import check
-from generator.variants import Resolved, resolve
+from generator.variants import Resolved, clause_names, resolve
 
 WHATS_CHANGED_PAGE = "whats-changed.md"
 DIFFERS_PAGE = "differs-from-model.md"
@@ -320,12 +320,10 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
 
 def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
     school = variant.model
+    names = clause_names(model) | clause_names(resolved)
 
     def label(cid: str) -> str:
-        clause = resolved.clause(cid) or model.clause(cid)
-        if clause is None:
-            return cid
-        return f"{clause.number} {clause.title}" if clause.number and clause.title else clause.number or clause.title or cid
+        return names.get(cid, cid)
 
     def model_text(cid: str) -> str:
         located = resolved.policy.clauses.get(cid)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 from generator.model import DoDont, DosDonts, Form
 from generator.sources import Reader
 from generator.validate import Checked, check
-from generator.variants import Clause, Resolved
+from generator.variants import Clause, Resolved, clause_names
 
 Op = Literal["=", "-", "+"]
 Token = tuple[Op, str]
@@ -119,12 +119,8 @@ class ClauseRef:
     section_label: str
     parent: str | None
     depth: int
-
-    @property
-    def label(self) -> str:
-        if self.number:
-            return f"{self.number} {self.title}" if self.title else self.number
-        return self.title or self.id
+    label: str
+    """What the handbook calls it (`variants.clause_names`)."""
 
 
 @dataclass(frozen=True)
@@ -230,13 +226,14 @@ class SchoolDiff:
 
 def clause_refs(resolved: Resolved) -> dict[str, ClauseRef]:
     refs: dict[str, ClauseRef] = {}
+    names = clause_names(resolved)
     for section in resolved.sections:
         stack: list[Clause] = []
         for clause in section.clauses:
             while stack and stack[-1].depth >= clause.depth:
                 stack.pop()
             parent = stack[-1].id if stack else None
-            refs[clause.id] = ClauseRef(clause.id, clause.number, clause.title, section.id, section.label, parent, clause.depth)
+            refs[clause.id] = ClauseRef(clause.id, clause.number, clause.title, section.id, section.label, parent, clause.depth, names[clause.id])
             stack.append(clause)
     return refs
 
@@ -527,7 +524,7 @@ class Block:
 
 
 def _where(ref: ClauseRef) -> str:
-    return f"{ref.number or '(unnumbered)'} in {ref.section_label}"
+    return f"{ref.number} in {ref.section_label}" if ref.number else ref.section_label
 
 
 def blocks(diff: SchoolDiff, show: Callable[[str], str] | None = None) -> list[Block]:

@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
+from generator import search
 from generator.errors import Problem
 from generator.sanitize import clean_html
 from generator.serving import error_page, failure_line, problem_lines
@@ -401,6 +402,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
+        self._install_search(config)
         for path in unused_theme_files(site, _search_languages(config)):
             path.unlink()
         for folder in sorted(site.glob("assets/**/"), reverse=True):
@@ -408,6 +410,19 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
                 folder.rmdir()
         if self.documents is not None:
             self.documents.start()
+
+    def _install_search(self, config: MkDocsConfig) -> None:
+        """The handbook's search index and worker, over Material's: after the search plugin has
+        written its index (listed before this plugin), before the offline plugin inlines it (-100)."""
+        synonyms, problems = search.load_synonyms(Path(config.config_file_path).parent)
+        for problem in problems:
+            log.error(str(problem))
+        if problems:
+            raise PluginError(f"{search.SYNONYMS} has errors (listed above)")
+        try:
+            search.install(Path(config.site_dir), synonyms)
+        except FileNotFoundError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         _poll_often(server)

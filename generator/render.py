@@ -12,7 +12,7 @@ from generator.dates import display_date
 from generator.model import VARIABLE, XREF, DoDont, DosDonts, Form, FormField, Metadata
 from generator.sanitize import escape_markdown, escape_text
 from generator.text import link_xrefs, substitute
-from generator.variants import Clause, Resolved, Section
+from generator.variants import Clause, Resolved, Section, clause_names
 
 HOME = "index.md"
 FORMS_PAGE = "forms.md"
@@ -48,12 +48,6 @@ def section_page(section: Section) -> str:
 
 def download_name(form_id: str, ext: str) -> str:
     return f"downloads/{form_id}.{ext}"
-
-
-def clause_label(clause: Clause, section: Section) -> str:
-    if clause.number:
-        return f"{clause.number} {clause.title}" if clause.title else clause.number
-    return clause.title or clause.label or section.label
 
 
 def policy_heading(clause: Clause) -> str | None:
@@ -94,11 +88,12 @@ class Renderer:
 
     def _targets(self) -> dict[str, Target]:
         targets: dict[str, Target] = {}
+        names = clause_names(self.r)
         for section in self.r.sections:
             page = section_page(section)
             targets[section.id] = Target(page, None, section.label)
             for clause in section.clauses:
-                targets[clause.id] = Target(page, clause.id, clause_label(clause, section))
+                targets[clause.id] = Target(page, clause.id, names[clause.id])
             for form_id in section.forms:
                 targets[form_id] = Target(page, f"form-{form_id}", self.r.forms[form_id].model.title)
         for form_id, form in self.r.forms.items():
@@ -261,7 +256,7 @@ class Renderer:
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
         topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)
-        groups = [(t, [i for i in dd.model.items if i.topic == t]) for t in topics]
+        groups: list[tuple[str | None, list[DoDont]]] = [(t, [i for i in dd.model.items if i.topic == t]) for t in topics]
         untagged = [i for i in dd.model.items if not (i.topic and grouped)]
         if untagged:
             groups.append(("Other" if topics else None, untagged))
@@ -282,8 +277,13 @@ class Renderer:
     def item(self, item: DoDont, linked: bool = True) -> str:
         if not linked:
             return f"- {self.text(item.text)}"
-        refs = ", ".join(self.targets[c].link(self.targets[c].label.split(" ")[0] if self.r.clause(c) and self.r.clause(c).number else None) for c in item.clauses if c in self.targets)
+        refs = ", ".join(self.targets[c].link(self._ref_text(c)) for c in item.clauses if c in self.targets)
         return f'- <span id="dd-{item.id}"></span>{self.text(item.text)} <span class="dd-source">(see {refs})</span>'
+
+    def _ref_text(self, clause_id: str) -> str | None:
+        """A numbered clause is cited by its number alone; any other by its full name."""
+        clause = self.r.clause(clause_id)
+        return clause.number if clause and clause.number else None
 
     def form(self, form: Form, level: str = "##", heading: bool = True) -> list[str]:
         """The form as staff see it on paper: its declaration, labels over blank lines (taller for

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Union, cast
 
 import markdown
 import typst
@@ -70,7 +70,7 @@ def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
         return _compile(template, payload, [])
 
 
-def _compile(template: str, payload: str, standards: list[str]) -> bytes:
+def _compile(template: str, payload: str, standards: list[Any]) -> bytes:
     return _compiler(template).compile(sys_inputs={"data": payload}, timestamp=source_date_epoch(), pdf_standards=standards)
 
 
@@ -121,8 +121,8 @@ class _Tree(HTMLParser):
         found = dict(attrs)
         if tag == "a":
             node["href"] = found.get("href") or ""
-        elif tag == "ol" and (found.get("start") or "").isdigit():
-            node["start"] = int(found["start"])
+        elif tag == "ol" and (start := found.get("start") or "").isdigit():
+            node["start"] = int(start)
         elif tag == "input":
             node["checked"] = "checked" in found
         self.stack[-1]["c"].append(node)
@@ -245,11 +245,11 @@ class _Revision:
     def __init__(self, pdf: bytes) -> None:
         self.pdf = pdf
         self.reader = PdfReader(BytesIO(pdf))
-        self.size = int(self.reader.trailer["/Size"])
+        self.size = int(cast(NumberObject, self.reader.trailer["/Size"]))
         self.objects: dict[int, PdfObject] = {}
 
     def change(self, ref: IndirectObject) -> DictionaryObject:
-        obj = ref.get_object()
+        obj = cast(DictionaryObject, ref.get_object())
         self.objects[ref.idnum] = obj
         return obj
 
@@ -282,7 +282,7 @@ class _Revision:
         if "/Info" in trailer:
             update[NameObject("/Info")] = trailer.raw_get("/Info")
         if "/ID" in trailer:
-            first = trailer["/ID"][0]
+            first = cast(ArrayObject, trailer["/ID"])[0]
             update[NameObject("/ID")] = ArrayObject([first, ByteStringObject(hashlib.md5(out.getvalue()).digest())])
         out.write(b"trailer\n")
         update.write_to_stream(out)
@@ -371,7 +371,7 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
             NameObject("/AS"): NameObject("/Off"),
             NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("4")}),
             NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
-            NameObject("/AP"): _checkbox_appearances(revision, annot["/Rect"], fonts),
+            NameObject("/AP"): _checkbox_appearances(revision, cast(ArrayObject, annot["/Rect"]), fonts),
         })
     else:
         annot.update({
@@ -382,7 +382,7 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
         if spec.multiline:
             annot[NameObject("/Ff")] = NumberObject(4096)
         if spec.value:
-            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _text_appearance(revision, annot["/Rect"], spec.value, fonts)})
+            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _text_appearance(revision, cast(ArrayObject, annot["/Rect"]), spec.value, fonts)})
 
 
 def _text_appearance(revision: _Revision, rect: Sequence[float], value: str, fonts: DictionaryObject) -> IndirectObject:
@@ -412,12 +412,12 @@ def add_form_fields(pdf: bytes, specs: Sequence[FieldSpec]) -> bytes:
         for ref in page.get("/Annots", ArrayObject()):
             if not isinstance(ref, IndirectObject):
                 continue
-            annot = ref.get_object()
-            uri = str(annot.get("/A", DictionaryObject()).get("/URI", ""))
+            annot = cast(DictionaryObject, ref.get_object())
+            uri = str(cast(DictionaryObject, annot.get("/A", DictionaryObject())).get("/URI", ""))
             spec = wanted.get(uri.removeprefix(FIELD_SCHEME)) if uri.startswith(FIELD_SCHEME) else None
             if spec is None:
                 continue
-            _make_widget(revision.change(ref), spec, page.indirect_reference, revision, fonts)
+            _make_widget(revision.change(ref), spec, cast(IndirectObject, page.indirect_reference), revision, fonts)
             fields.append(ref)
             element = parents.get(int(annot.get("/StructParent", -1)))
             if element is not None:
@@ -451,7 +451,8 @@ def _item_refs(resolved: Resolved, renderer: Renderer, item: DoDont, anchors: fr
 
 def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, grouped: bool = True) -> dict[str, Any] | None:
     """The quick reference grouped by topic (topic order as on the site), each group split into Do / Don't;
-    `grouped=False` keeps the policy's own two columns without the handbook's topic headings."""
+    `grouped=False` keeps the policy's own two columns without the handbook's topic headings or
+    clause references, as the whole-policy page prints them."""
     dd = resolved.dos_donts
     if dd is None:
         return None
@@ -463,7 +464,8 @@ def dos_donts_data(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, gr
         groups.append(("Other" if topics else None, untagged))
 
     def item(i: DoDont) -> dict[str, Any]:
-        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, md.anchors)), "refs": _item_refs(resolved, renderer, i, md.anchors)}
+        refs = _item_refs(resolved, renderer, i, md.anchors) if grouped else []
+        return {"id": i.id, "text": md.inline(source_text(renderer, i.text, md.anchors)), "refs": refs}
 
     return {
         "title": renderer.plain(dd.model.title),

@@ -62,6 +62,28 @@ class Resolved:
         return next((c for c in self.clauses() if c.id == clause_id), None)
 
 
+def clause_names(resolved: Resolved) -> dict[str, str]:
+    """What links and reports call each clause: its number and the policy's own title ("9.9.1
+    Introduction"); an unnumbered clause by where it stands (the number of the clause it sits in,
+    else its section) and its title, or its label in square brackets as the handbook's words
+    ("1. Introduction – [What ICT covers]"). Never a number the policy does not print."""
+    names: dict[str, str] = {}
+    for section in resolved.sections:
+        numbers: list[str | None] = []  # per depth: the number printed for the clause that encloses the next ones
+        for clause in section.clauses:
+            del numbers[clause.depth :]
+            names[clause.id] = _name(clause, next((n for n in reversed(numbers) if n), None) or section.label)
+            numbers.append(clause.number)
+    return names
+
+
+def _name(clause: Clause, where: str) -> str:
+    if clause.number:
+        return f"{clause.number} {clause.title}" if clause.title else clause.number
+    own = clause.title or (f"[{clause.label}]" if clause.label else None)
+    return f"{where} – {own}" if own else where
+
+
 @dataclass
 class _Node:
     id: str

@@ -1,0 +1,163 @@
+"""The handbook's search: one entry per clause, the editors' synonyms, and the worker that ranks them.
+
+Material's search plugin writes `search/search_index.json` with one entry per heading, grouped by
+page when shown. `install` rewrites that index as one entry per clause (its number, title, policy
+and section, and its text), keeps the other pages as entries of their own, adds the synonyms from
+`policies/search-synonyms.yml`, and puts the handbook's worker (`templates/search-worker.js`) in
+place of Material's: it stems words, expands synonyms, tolerates typing slips and ranks clauses
+above the pages that hold them. Material's search box and result list are kept as they are.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problem
+from generator.sources import FolderReader, load_yaml
+
+SYNONYMS = "policies/search-synonyms.yml"
+WORKER = Path(__file__).parent / "templates" / "search-worker.js"
+INDEX = "search/search_index.json"
+MATERIAL_WORKER = "assets/javascripts/workers/search.*.min.js"
+CLAUSES = "clauses.json"
+TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Groups of words and phrases staff use for the same thing (each term in one group only)."""
+
+    groups: tuple[tuple[str, ...], ...]
+
+
+def load_synonyms(root: Path) -> tuple[Synonyms, list[Problem]]:
+    """The synonyms file, checked: every problem with its line. No file: no synonyms."""
+    if not (root / SYNONYMS).is_file():
+        return Synonyms(()), []
+    doc, problem = load_yaml(FolderReader(root), SYNONYMS)
+    if doc is None:
+        return Synonyms(()), [problem] if problem else []
+    if not isinstance(doc.data, dict) or set(doc.data) != {"groups"} or not isinstance(doc.data["groups"], list):
+        keys = ", ".join(map(str, doc.data)) if isinstance(doc.data, dict) else type(doc.data).__name__
+        return Synonyms(()), [Problem(SYNONYMS, 1, f"found {keys or 'nothing'}; expected one key, 'groups:', holding a list of groups such as [photo, picture, image]")]
+    return _check_groups(doc.data["groups"], doc.line)
+
+
+def _check_groups(raw: list[Any], line: Any) -> tuple[Synonyms, list[Problem]]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    groups = []
+    for i, group in enumerate(raw):
+        where = line(("groups", i))
+        if not isinstance(group, list) or len(group) < 2:
+            problems.append(Problem(SYNONYMS, where, f"group {group!r} has fewer than two terms; expected a list of two or more words or phrases, such as [phone, mobile]"))
+            continue
+        terms = []
+        for term in group:
+            text = term if isinstance(term, str) else ""
+            norm = " ".join(text.lower().split())
+            if not TERM.fullmatch(norm):
+                problems.append(Problem(SYNONYMS, where, f"term {term!r} is not a word or phrase; expected letters and digits, with spaces, hyphens or apostrophes between words"))
+            elif norm in seen:
+                other = seen[norm]
+                problems.append(Problem(SYNONYMS, where, f"term '{norm}' is also in the group on line {other}; expected each term in one group only (merge the two groups)"))
+            else:
+                seen[norm] = where
+                terms.append(norm)
+        groups.append(tuple(terms))
+    return Synonyms(tuple(g for g in groups if len(g) > 1)), problems
+
+
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+
+
+def _clause_label(clause: dict[str, Any], fallback: str) -> str:
+    title = clause.get("title") or _plain(fallback)
+    number = clause.get("number")
+    return f"{number} {title}" if number and not title.startswith(f"{number} ") else title
+
+
+@dataclass(frozen=True)
+class _Handbook:
+    """What the index needs to know of the handbook beyond Material's entries."""
+
+    clauses: dict[str, dict[str, Any]]
+    sections: frozenset[str]
+    policy: str
+    page_titles: dict[str, str]
+    excluded: frozenset[str]
+
+
+def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, synonyms: Synonyms,
+                   excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Material's index → one entry per clause, one per section page, one per other page or heading.
+
+    Each entry: `location`, `title`, `text` (plain) and `kind` (clause, section or page); a clause
+    names its `section` (shown after the policy's title, `config.policy`), any other heading its
+    page's title (`parent`). Pages in `excluded` (their paths) are found by their title only.
+    """
+    data = open_data or {}
+    clauses = {c["id"]: c for c in data.get("clauses", [])}
+    docs = material.get("docs", [])
+    handbook = _Handbook(
+        clauses=clauses,
+        sections=frozenset(c["section"]["id"] for c in clauses.values()),
+        policy=(data.get("policy") or {}).get("title") or "",
+        page_titles={d["location"]: _plain(d.get("title", "")) for d in docs if "#" not in d["location"]},
+        excluded=excluded,
+    )
+    entries = [e for e in (_entry(d, handbook) for d in docs) if e]
+    config = {**material.get("config", {}), "policy": handbook.policy, "synonyms": [list(g) for g in synonyms.groups]}
+    return {"config": config, "docs": entries}
+
+
+def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
+    location = doc["location"]
+    path, _, anchor = location.partition("#")
+    title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
+    if path in handbook.excluded:
+        return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
+    if anchor in handbook.clauses:
+        clause = handbook.clauses[anchor]
+        return {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
+                "kind": "clause", "section": clause["section"]["title"]}
+    if not anchor and path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") in handbook.sections:
+        return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
+    if title or text:
+        return {"location": location, "title": title, "text": text, "kind": "page",
+                "parent": handbook.page_titles.get(path, "") if anchor else ""}
+    return None
+
+
+def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]:
+    """Pages holding the Do's and Don'ts: a digest of clauses, so their text is left to the clauses."""
+    paths = {d["location"].partition("#")[0] for d in material.get("docs", [])}
+    def page(path: str) -> Path:
+        return site_dir / path if path.endswith(".html") else site_dir / path / "index.html"
+    return frozenset(p for p in paths if page(p).is_file() and 'class="dd-grid' in page(p).read_text(encoding="utf-8"))
+
+
+def install(site_dir: Path, synonyms: Synonyms) -> None:
+    """Rewrite the built site's search index and put the handbook's worker in place of Material's."""
+    index_path = site_dir / INDEX
+    if not index_path.is_file():
+        return
+    material = json.loads(index_path.read_text(encoding="utf-8"))
+    clauses_path = site_dir / CLAUSES
+    open_data = json.loads(clauses_path.read_text(encoding="utf-8")) if clauses_path.is_file() else None
+    index = handbook_index(material, open_data, synonyms, _quick_reference(site_dir, material))
+    workers = sorted(site_dir.glob(MATERIAL_WORKER))
+    if not workers:
+        raise FileNotFoundError(f"no {MATERIAL_WORKER} in {site_dir}: expected Material 9's search worker, to put the handbook's in its place")
+    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    for worker in workers:
+        worker.write_text(WORKER.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+__all__ = ["Synonyms", "handbook_index", "install", "load_synonyms"]

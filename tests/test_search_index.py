@@ -1,0 +1,97 @@
+"""The handbook's search index (generator/search.py): synonyms checked on load, one entry per clause."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / SYNONYMS
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_projects_synonyms_load_without_problems():
+    synonyms, problems = load_synonyms(ROOT)
+    assert problems == []
+    assert ("photo", "photograph", "picture", "image", "pic", "selfie") in synonyms.groups
+
+
+def test_synonyms_are_lower_cased_and_spaces_tidied(tmp_path):
+    synonyms, problems = load_synonyms(_write(tmp_path, "groups:\n  - [Phone, 'Mobile   Phone']\n"))
+    assert problems == [] and synonyms.groups == (("phone", "mobile phone"),)
+
+
+def test_no_synonyms_file_means_no_synonyms(tmp_path):
+    assert load_synonyms(tmp_path) == (Synonyms(()), [])
+
+
+@pytest.mark.parametrize("text, line, expected", [
+    ("- [a, b]\n", 1, "expected one key, 'groups:'"),
+    ("groups:\n  - [photo]\n", 2, "fewer than two terms"),
+    ("groups:\n  - [photo, picture]\n  - [phone, <b>]\n", 3, "term '<b>' is not a word or phrase"),
+    ("groups:\n  - [photo, picture]\n  - [image, Picture]\n", 3, "term 'picture' is also in the group on line 2"),
+    ("groups:\n  - [photo, picture\n", 3, "malformed YAML"),
+])
+def test_each_problem_in_the_synonyms_names_its_line(tmp_path, text, line, expected):
+    _, problems = load_synonyms(_write(tmp_path, text))
+    assert len(problems) == 1, problems
+    assert problems[0].path == SYNONYMS and problems[0].line == line and expected in problems[0].message, problems[0]
+
+
+MATERIAL = {
+    "config": {"lang": ["en"]},
+    "docs": [
+        {"location": "", "title": "Home", "text": "<p>Welcome</p>"},
+        {"location": "sec-mobile/", "title": "7. Mobile technologies", "text": ""},
+        {"location": "sec-mobile/#photos", "title": "7.3 Photos and videos", "text": "<p>Old &amp; rendered</p>"},
+        {"location": "sec-mobile/#untitled", "title": "Untitled", "text": "<p>x</p>"},
+        {"location": "quick/", "title": "Do's and Don'ts", "text": ""},
+        {"location": "quick/#phones", "title": "Phones", "text": "<p>Do not</p>"},
+    ],
+}
+OPEN_DATA = {
+    "policy": {"title": "E-Safety Policy"},
+    "clauses": [
+        {"id": "photos", "number": "7.3", "title": "Photos and videos", "text": "Staff are not permitted to take photos.",
+         "section": {"id": "sec-mobile", "title": "7. Mobile technologies"}},
+        {"id": "untitled", "number": None, "title": None, "text": "A clause without a title.",
+         "section": {"id": "sec-mobile", "title": "7. Mobile technologies"}},
+    ],
+}
+
+
+def test_one_entry_per_clause_naming_its_number_policy_and_section():
+    index = handbook_index(MATERIAL, OPEN_DATA, Synonyms((("photo", "picture"),)), frozenset({"quick/"}))
+    by_location = {d["location"]: d for d in index["docs"]}
+    assert by_location["sec-mobile/#photos"] == {
+        "location": "sec-mobile/#photos", "title": "7.3 Photos and videos", "text": "Staff are not permitted to take photos.",
+        "kind": "clause", "section": "7. Mobile technologies"}
+    assert by_location["sec-mobile/#untitled"]["title"] == "Untitled"
+    assert by_location["sec-mobile/"]["kind"] == "section"
+    assert by_location[""] == {"location": "", "title": "Home", "text": "Welcome", "kind": "page", "parent": ""}
+    assert [d for d in index["docs"] if d["location"].startswith("quick/")] == [
+        {"location": "quick/", "title": "Do's and Don'ts", "text": "", "kind": "page", "parent": ""}]
+    assert index["config"] == {"lang": ["en"], "policy": "E-Safety Policy", "synonyms": [["photo", "picture"]]}
+
+
+def test_a_built_site_runs_the_handbooks_worker_on_one_entry_per_clause(built_site: Path):
+    """Fails loudly if a Material upgrade moves its worker (the handbook's takes its place)."""
+    for school in (p for p in built_site.iterdir() if (p / "index.html").is_file()):
+        workers = list(school.glob(MATERIAL_WORKER))
+        assert workers and all(w.read_text(encoding="utf-8") == WORKER.read_text(encoding="utf-8") for w in workers), school
+        index = (school / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert '"kind":"clause"' in index, school
+
+
+def test_a_site_without_materials_worker_is_an_error(tmp_path):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text('{"config": {}, "docs": []}', encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="expected Material 9's search worker"):
+        install(tmp_path, Synonyms(()))
