@@ -71,7 +71,8 @@ def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
 
 
 def _compile(template: str, payload: str, standards: list[Any]) -> bytes:
-    return _compiler(template).compile(sys_inputs={"data": payload}, timestamp=source_date_epoch(), pdf_standards=standards)
+    pdf = _compiler(template).compile(sys_inputs={"data": payload}, timestamp=source_date_epoch(), pdf_standards=standards)
+    return cast(bytes, pdf)  # a PDF without an output path: its bytes
 
 
 _COMPILERS = threading.local()

@@ -126,10 +126,11 @@ def test_an_unwritable_cache_still_gives_every_document(tmp_path: Path) -> None:
 
 
 def test_trim_removes_the_least_recently_used_past_the_limit(tmp_path: Path) -> None:
-    cache = DocumentCache(tmp_path / "cache", limit=2500)
+    folder = tmp_path / "cache"
+    cache = DocumentCache(folder, limit=2500)
     for n in range(4):
         cache.document("test", n, lambda: bytes(1000))
-    paths = {n: cache.folder / document_key("test", n)[:2] / document_key("test", n) for n in range(4)}
+    paths = {n: folder / document_key("test", n)[:2] / document_key("test", n) for n in range(4)}
     for n, path in paths.items():
         os.utime(path, (1_000_000 + n, 1_000_000 + n))
     cache.document("test", 0, lambda: b"unused")  # a use: now the most recent
