@@ -11,6 +11,7 @@ the least recently used documents are removed.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -28,9 +29,9 @@ FOLDER = Path(".cache") / "documents"
 LIMIT_BYTES = 2**30
 """A full build of a 200-school authority with six policies a school makes about 0.6 GB of
 documents; a smaller cache would evict what the next build needs."""
-TRIM_EVERY = LIMIT_BYTES // 10
-"""Written by this process before the folder is measured again, so the bound is checked
-without listing the folder on every write."""
+TRIM_FRACTION = 10
+"""A tenth of the bound written by this process before the folder is measured again, so the
+bound is checked without listing the folder on every write."""
 STALE_TEMP_SECONDS = 3600
 FORMAT = b"policy-site document cache 1"
 WRITERS = ("generator/typeset.py", "generator/forms.py", "generator/doccache.py")
@@ -103,6 +104,7 @@ class DocumentCache:
         return content
 
     def _write(self, path: Path, content: bytes) -> None:
+        temp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -110,9 +112,11 @@ class DocumentCache:
                 out.write(content)
             os.replace(temp, path)
         except OSError:  # a read-only or full disk: the build goes on without the cache
+            if temp:
+                _remove(Path(temp))
             return
         self._written += len(content)
-        if self._written >= TRIM_EVERY:
+        if self._written >= self.limit // TRIM_FRACTION:
             self.trim()
 
     def trim(self) -> None:
@@ -126,15 +130,20 @@ class DocumentCache:
                 continue
             if path.name.startswith(".tmp-"):
                 if now - stat.st_mtime > STALE_TEMP_SECONDS:
-                    path.unlink(missing_ok=True)
+                    _remove(path)
                 continue
             entries.append((stat.st_mtime, stat.st_size, path))
             total += stat.st_size
         for _, size, path in sorted(entries):
             if total <= self.limit:
                 break
-            path.unlink(missing_ok=True)
+            _remove(path)
             total -= size
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):  # gone already, or not ours to remove: the bound is a goal, not a failure
+        path.unlink()
 
 
 @functools.cache

@@ -127,15 +127,23 @@ def test_an_unwritable_cache_still_gives_every_document(tmp_path: Path) -> None:
 
 def test_trim_removes_the_least_recently_used_past_the_limit(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
-    cache = DocumentCache(folder, limit=2500)
     for n in range(4):
-        cache.document("test", n, lambda: bytes(1000))
+        DocumentCache(folder).document("test", n, lambda: bytes(1000))
     paths = {n: folder / document_key("test", n)[:2] / document_key("test", n) for n in range(4)}
     for n, path in paths.items():
         os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    cache = DocumentCache(folder, limit=2500)
     cache.document("test", 0, lambda: b"unused")  # a use: now the most recent
     cache.trim()
     assert {n for n, path in paths.items() if path.exists()} == {0, 3}
+
+
+def test_a_cache_that_keeps_writing_stays_within_its_bound(tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path / "cache", limit=10_000)
+    for n in range(50):
+        cache.document("test", n, lambda: bytes(1000))
+    assert sum(p.stat().st_size for p in (tmp_path / "cache").glob("*/*")) <= 10_000
+    assert cache.made["test"] == 50
 
 
 def test_an_edit_to_one_model_clause_reuses_every_other_policys_documents(tmp_path: Path, writers: Counter[str]) -> None:
