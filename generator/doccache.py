@@ -62,7 +62,7 @@ def _plain(value: Any) -> Any:
 def document_key(kind: str, data: Any) -> str:
     """The key of the document `kind` made from `data` by the current writers."""
     digest = hashlib.sha256(f"{writers_version()}\0{kind}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
-    digest.update(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain).encode())
+    digest.update(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
