@@ -34,7 +34,7 @@ TRIM_FRACTION = 10
 bound is checked without listing the folder on every write."""
 STALE_TEMP_SECONDS = 3600
 FORMAT = b"policy-site document cache 1"
-WRITERS = ("generator/typeset.py", "generator/forms.py", "generator/doccache.py")
+WRITERS = ("generator/typeset.py", "generator/forms.py", "generator/downloads.py", "generator/doccache.py")
 LIBRARIES = ("typst", "pypdf", "python-docx")
 PACKAGE = Path(__file__).resolve().parent
 

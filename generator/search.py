@@ -87,9 +87,12 @@ def _clause_label(clause: dict[str, Any], fallback: str) -> str:
 class _Handbook:
     """What the index needs to know of the handbook beyond Material's entries."""
 
-    clauses: dict[str, dict[str, Any]]
-    sections: frozenset[str]
+    clauses: dict[tuple[str, str], dict[str, Any]]
+    """(policy ID, clause ID) → the clause's open data; the policy ID is '' in a one-policy clauses.json."""
+    sections: frozenset[tuple[str, str]]
     policy: str
+    policies: dict[str, str]
+    """Policy ID → title, for a handbook of several policies (each under its own folder)."""
     page_titles: dict[str, str]
     excluded: frozenset[str]
 
@@ -103,12 +106,13 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     page's title (`parent`). Pages in `excluded` (their paths) are found by their title only.
     """
     data = open_data or {}
-    clauses = {c["id"]: c for c in data.get("clauses", [])}
+    clauses = {((c.get("policy") or {}).get("id", ""), c["id"]): c for c in data.get("clauses", [])}
     docs = material.get("docs", [])
     handbook = _Handbook(
         clauses=clauses,
-        sections=frozenset(c["section"]["id"] for c in clauses.values()),
+        sections=frozenset((pid, c["section"]["id"]) for (pid, _), c in clauses.items()),
         policy=(data.get("policy") or {}).get("title") or "",
+        policies={p["id"]: p["title"] for p in data.get("policies", [])},
         page_titles={d["location"]: _plain(d.get("title", "")) for d in docs if "#" not in d["location"]},
         excluded=excluded,
     )
@@ -123,24 +127,29 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
     if path in handbook.excluded:
         return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
-    if anchor in handbook.clauses:
-        clause = handbook.clauses[anchor]
-        return {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
-                "kind": "clause", "section": clause["section"]["title"]}
-    if not anchor and path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") in handbook.sections:
-        return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
+    folder = path.split("/", 1)[0] if path.count("/") > 1 or (path.count("/") == 1 and path.endswith(".html")) else ""
+    policy = handbook.policies.get(folder, handbook.policy)
+    if (folder, anchor) in handbook.clauses:
+        clause = handbook.clauses[(folder, anchor)]
+        entry = {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
+                 "kind": "clause", "section": clause["section"]["title"]}
+        return {**entry, "policy": policy} if folder else entry
+    if not anchor and (folder, path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")) in handbook.sections:
+        return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:
+        own = policy if folder and path.rstrip("/") not in (folder, f"{folder}/index.html") else ""  # a policy's page, under its name
         return {"location": location, "title": title, "text": text, "kind": "page",
-                "parent": handbook.page_titles.get(path, "") if anchor else ""}
+                "parent": handbook.page_titles.get(path, "") if anchor else own}
     return None
 
 
 def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]:
-    """Pages holding the Do's and Don'ts: a digest of clauses, so their text is left to the clauses."""
+    """Pages holding the Do's and Don'ts, and the handbook's own lists of its policies: digests of
+    clauses, so their text is left to the clauses."""
     paths = {d["location"].partition("#")[0] for d in material.get("docs", [])}
     def page(path: str) -> Path:
         return site_dir / path if path.endswith(".html") else site_dir / path / "index.html"
-    return frozenset(p for p in paths if page(p).is_file() and 'class="dd-grid' in page(p).read_text(encoding="utf-8"))
+    return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|handbook-index)', page(p).read_text(encoding="utf-8")))
 
 
 def install(site_dir: Path, synonyms: Synonyms) -> None:

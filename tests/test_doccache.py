@@ -11,16 +11,17 @@ import pytest
 
 import generator.downloads as downloads
 from generator.doccache import FOLDER, DocumentCache, document_key
-from generator.downloads import POLICY, POSTER, build_downloads
-from generator.render import download_name
+from generator.downloads import POLICY, POSTER, handbook_downloads
+from generator.render import HANDBOOK_PDF, download_name
 from generator.site import build_downloads as site_downloads
 from generator.sources import FolderReader
 from generator.validate import check
-from generator.variants import Resolved
+from generator.variants import Handbook
 from factories import SCHOOL, checked, project
 
 ROOT = Path(__file__).resolve().parent.parent
-FORM_PDF, FORM_DOCX = download_name("log", "pdf"), download_name("log", "docx")
+FORM_PDF, FORM_DOCX = (f"model/{download_name('log', kind)}" for kind in ("pdf", "docx"))
+MODEL_POSTER, MODEL_POLICY = f"model/{POSTER}", f"model/{POLICY}"
 
 
 @pytest.fixture
@@ -40,10 +41,11 @@ def writers(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     spy("compile_pdf", lambda template, data: template)
     spy("fillable_pdf")
     spy("word_form")
+    spy("joined")
     return calls
 
 
-def _schools(root: Path) -> dict[str, Resolved]:
+def _schools(root: Path) -> dict[str, Handbook]:
     result = checked(root)
     assert result.ok, result.problems
     return result.schools
@@ -56,57 +58,57 @@ def _edit(path: Path, words: str) -> None:
 def test_an_edited_clause_remakes_only_the_policy_pdf(tmp_path: Path, writers: Counter[str]) -> None:
     root = project(tmp_path / "project")
     cache = DocumentCache(tmp_path / "cache")
-    first = build_downloads(_schools(root)["alpha"], cache)
-    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1}
+    first = handbook_downloads(_schools(root)["alpha"], cache)
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "joined": 1}
 
     writers.clear()
     _edit(root / "policies/model/clauses/rules-child-2.md", "Texts too.")
-    second = build_downloads(_schools(root)["alpha"], cache)
-    assert writers == {"policy.typ": 1}
-    assert second[POLICY] != first[POLICY]
-    assert {path: second[path] for path in (FORM_PDF, FORM_DOCX, POSTER)} == {path: first[path] for path in (FORM_PDF, FORM_DOCX, POSTER)}
+    second = handbook_downloads(_schools(root)["alpha"], cache)
+    assert writers == {"policy.typ": 1, "joined": 1}
+    assert second[MODEL_POLICY] != first[MODEL_POLICY] and second[HANDBOOK_PDF] != first[HANDBOOK_PDF]
+    assert {path: second[path] for path in (FORM_PDF, FORM_DOCX, MODEL_POSTER)} == {path: first[path] for path in (FORM_PDF, FORM_DOCX, MODEL_POSTER)}
 
 
 def test_a_rebuild_with_nothing_changed_makes_no_document(tmp_path: Path, writers: Counter[str]) -> None:
     resolved = _schools(project(tmp_path / "project"))["alpha"]
     cache = DocumentCache(tmp_path / "cache")
-    first = build_downloads(resolved, cache)
+    first = handbook_downloads(resolved, cache)
     writers.clear()
-    again = build_downloads(resolved, DocumentCache(tmp_path / "cache"))
+    again = handbook_downloads(resolved, DocumentCache(tmp_path / "cache"))
     assert writers == {}
     assert again == first
 
 
 def test_the_cached_documents_are_the_ones_made_without_a_cache(tmp_path: Path) -> None:
     resolved = _schools(project(tmp_path / "project"))["alpha"]
-    build_downloads(resolved, DocumentCache(tmp_path / "cache"))
-    assert build_downloads(resolved, DocumentCache(tmp_path / "cache")) == build_downloads(resolved)
+    handbook_downloads(resolved, DocumentCache(tmp_path / "cache"))
+    assert handbook_downloads(resolved, DocumentCache(tmp_path / "cache")) == handbook_downloads(resolved)
 
 
 def test_two_schools_with_the_same_facts_share_their_forms(tmp_path: Path, writers: Counter[str]) -> None:
     twin = SCHOOL.format(id="gamma", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee")
-    root = project(tmp_path / "project", {"policies/schools/gamma.yml": twin + "append: {intro-a: Gamma's own words.}\n"})
+    root = project(tmp_path / "project", {"policies/schools/gamma.yml": twin + "    append: {intro-a: Gamma's own words.}\n"})
     schools = _schools(root)
     cache = DocumentCache(tmp_path / "cache")
-    alpha = build_downloads(schools["alpha"], cache)
+    alpha = handbook_downloads(schools["alpha"], cache)
     writers.clear()
-    gamma = build_downloads(schools["gamma"], cache)
-    assert writers == {"policy.typ": 1}
-    assert gamma[FORM_PDF] == alpha[FORM_PDF] and gamma[FORM_DOCX] == alpha[FORM_DOCX] and gamma[POSTER] == alpha[POSTER]
+    gamma = handbook_downloads(schools["gamma"], cache)
+    assert writers == {"policy.typ": 1, "joined": 1}
+    assert gamma[FORM_PDF] == alpha[FORM_PDF] and gamma[FORM_DOCX] == alpha[FORM_DOCX] and gamma[MODEL_POSTER] == alpha[MODEL_POSTER]
 
     writers.clear()
-    build_downloads(schools["beta"], cache)  # another name and lead: forms of its own
-    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1}
+    handbook_downloads(schools["beta"], cache)  # another name and lead: forms of its own
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "joined": 1}
 
 
 def test_a_document_date_makes_the_documents_again(tmp_path: Path, writers: Counter[str], monkeypatch: pytest.MonkeyPatch) -> None:
     resolved = _schools(project(tmp_path / "project"))["alpha"]
     cache = DocumentCache(tmp_path / "cache")
-    build_downloads(resolved, cache)
+    handbook_downloads(resolved, cache)
     writers.clear()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build_downloads(resolved, cache)
-    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1}
+    handbook_downloads(resolved, cache)
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "joined": 1}
 
 
 def test_the_project_cache_is_kept_under_dot_cache(tmp_path: Path) -> None:
@@ -122,7 +124,7 @@ def test_an_unwritable_cache_still_gives_every_document(tmp_path: Path) -> None:
     resolved = _schools(project(tmp_path / "project"))["alpha"]
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
-    assert build_downloads(resolved, DocumentCache(blocked)) == build_downloads(resolved)
+    assert handbook_downloads(resolved, DocumentCache(blocked)) == handbook_downloads(resolved)
 
 
 def test_trim_removes_the_least_recently_used_past_the_limit(tmp_path: Path) -> None:
@@ -146,25 +148,35 @@ def test_a_cache_that_keeps_writing_stays_within_its_bound(tmp_path: Path) -> No
     assert cache.made["test"] == 50
 
 
-def test_an_edit_to_one_model_clause_reuses_every_other_policys_documents(tmp_path: Path, writers: Counter[str]) -> None:
+BOTH = """\
+id: both
+name: Both Policies School
+policies:
+  brent-esafety: {}
+  cbc-social-media: {}
+"""
+
+
+def test_an_edit_to_one_model_clause_remakes_only_the_policy_that_holds_it(tmp_path: Path, writers: Counter[str]) -> None:
     root = tmp_path / "project"
     shutil.copytree(ROOT / "policies", root / "policies")
+    (root / "policies/schools/both.yml").write_text(BOTH, encoding="utf-8")
     cache = DocumentCache(tmp_path / "cache")
-    schools = check(FolderReader(root)).schools
-    before = {school: build_downloads(resolved, cache) for school, resolved in schools.items()}
-    esafety = {school for school, resolved in schools.items() if resolved.policy.policy.model.id == "brent-esafety"}
-    assert 1 < len(esafety) < len(schools)
+    before = {school: handbook_downloads(handbook, cache) for school, handbook in _schools(root).items()}
+    edited = {school for school, files in before.items() if f"brent-esafety/{POLICY}" in files}
+    assert "both" in edited and 1 < len(edited) < len(before)
 
     writers.clear()
     _edit(root / "policies/brent-esafety/clauses/esp-intro-ict-scope.md", "Cached documents too.")
-    after = {school: build_downloads(resolved, cache) for school, resolved in check(FolderReader(root)).schools.items()}
-    assert writers == {"policy.typ": len(esafety)}
-    assert sum(cache.reused.values()) == sum(len(files) for files in after.values()) - len(esafety)
+    after = {school: handbook_downloads(handbook, cache) for school, handbook in _schools(root).items()}
+    assert writers == {"policy.typ": len(edited), "joined": len(edited)}
+    remade = {f"brent-esafety/{POLICY}", HANDBOOK_PDF}
     for school, files in after.items():
         assert files.keys() == before[school].keys()
-        unchanged = {path for path in files if path != POLICY or school not in esafety}
-        assert {p: files[p] for p in unchanged} == {p: before[school][p] for p in unchanged}, school
-        assert (files[POLICY] != before[school][POLICY]) == (school in esafety)
+        kept = files.keys() - remade if school in edited else files.keys()
+        assert {p: files[p] for p in kept} == {p: before[school][p] for p in kept}, school
+        assert all(files[p] != before[school][p] for p in files.keys() - kept), school
+    assert any(path.startswith("cbc-social-media/") for path in after["both"])
 
 
 def test_serve_makes_its_documents_in_the_background_through_the_project_cache(tmp_path: Path) -> None:
@@ -185,5 +197,5 @@ def test_serve_makes_its_documents_in_the_background_through_the_project_cache(t
         time.sleep(0.1)
     store.stop()
     newest = next(reversed(store.made.values()))
-    assert newest[POLICY] != first[POLICY] and newest[FORM_PDF] == first[FORM_PDF]
-    assert kept() == sorted([*first.values(), newest[POLICY]])
+    assert newest[MODEL_POLICY] != first[MODEL_POLICY] and newest[FORM_PDF] == first[FORM_PDF]
+    assert kept() == sorted([*first.values(), newest[MODEL_POLICY], newest[HANDBOOK_PDF]])
