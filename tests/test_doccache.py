@@ -14,8 +14,6 @@ from generator.doccache import FOLDER, DocumentCache, document_key
 from generator.downloads import POLICY, POSTER, handbook_downloads
 from generator.render import HANDBOOK_PDF, download_name
 from generator.site import build_downloads as site_downloads
-from generator.sources import FolderReader
-from generator.validate import check
 from generator.variants import Handbook
 from factories import SCHOOL, checked, project
 
