@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import yaml
 from pypdf import PdfReader
 
 from tests.helpers import ROOT, policy_site
+from tests.test_import_corpus import _Visible
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "decoy"
 FIDELITY = ROOT.parent / "shared" / "tools" / "fidelity.py"
@@ -45,17 +45,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "decoy"
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def _text(page: Path) -> str:
-    parser = _Text()
+    parser = _Visible()
     parser.feed(page.read_text(encoding="utf-8"))
     return " ".join(parser.parts)
 
