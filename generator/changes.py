@@ -17,9 +17,12 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import markdown
 
 from generator.dates import adopted_phrase, long_date, parse_policy_date
 from generator.diff import (
@@ -372,7 +375,8 @@ def page_url(page: str, anchor: str | None = None, site_url: str | None = None, 
 
 def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True) -> str:
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
-    last substantive change, the Do's & Don'ts items citing it, and its address on the site."""
+    last substantive change, the Do's & Don'ts items citing it, its address on the site, and the
+    items of its list that have an anchor of their own (`items`: ID and plain text)."""
     renderer = Renderer(resolved)
     items = renderer.items()
     clauses = []
@@ -390,6 +394,7 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_ur
                 "last_changed": changed.isoformat() if changed else None,
                 "dos_donts": [i.id for i in items if clause.id in i.clauses],
                 "url": page_url(section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
+                "items": anchored_items(renderer.plain(clause.body)),
             })
     data = {
         "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
@@ -397,6 +402,41 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_ur
         "clauses": clauses,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+class _ItemText(HTMLParser):
+    """The plain text of each list item with an `id` (nested lists included), in the order they open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, str]] = []
+        self._open: list[dict[str, str] | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            anchor = dict(attrs).get("id")
+            item = {"id": anchor, "text": ""} if anchor else None
+            self.items += [item] if item else []
+            self._open.append(item)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self._open:
+            item = self._open.pop()
+            if item:
+                item["text"] = " ".join(item["text"].split())
+
+    def handle_data(self, data: str) -> None:
+        for item in self._open:
+            if item:
+                item["text"] += data
+
+
+def anchored_items(source: str) -> list[dict[str, str]]:
+    """The list items of a clause's Markdown that carry an anchor (`{ #id }`), in order."""
+    parser = _ItemText()
+    parser.feed(markdown.markdown(source, extensions=["attr_list"]))
+    parser.close()
+    return parser.items
 
 
 def _stamp(day: date) -> str:

@@ -26,6 +26,8 @@ MATERIAL_WORKER = "assets/javascripts/workers/search.*.min.js"
 CLAUSES = "clauses.json"
 TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
+ATTRIBUTES = re.compile(r"[ \t]*\{:?[ \t]*[#.][^}\n]*\}")
+ITEM_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,23 @@ def _clause_label(clause: dict[str, Any], fallback: str) -> str:
     return f"{number} {title}" if number and not title.startswith(f"{number} ") else title
 
 
+def _clause_text(clause: dict[str, Any]) -> str:
+    """The clause's text without the anchors its list items carry (`{ #id }`)."""
+    return ATTRIBUTES.sub("", clause["text"])
+
+
+def _first_words(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:ITEM_WORDS]) + (" …" if len(words) > ITEM_WORDS else "")
+
+
 @dataclass(frozen=True)
 class _Handbook:
     """What the index needs to know of the handbook beyond Material's entries."""
 
     clauses: dict[str, dict[str, Any]]
     sections: frozenset[str]
+    section_paths: dict[str, str]
     policy: str
     page_titles: dict[str, str]
     excluded: frozenset[str]
@@ -96,25 +109,63 @@ class _Handbook:
 
 def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, synonyms: Synonyms,
                    excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Material's index → one entry per clause, one per section page, one per other page or heading.
+    """Material's index → one entry per clause, one per anchored list item, one per section page,
+    one per other page or heading.
 
-    Each entry: `location`, `title`, `text` (plain) and `kind` (clause, section or page); a clause
-    names its `section` (shown after the policy's title, `config.policy`), any other heading its
-    page's title (`parent`). Pages in `excluded` (their paths) are found by their title only.
+    Each entry: `location`, `title`, `text` (plain) and `kind` (clause, item, section or page); a
+    clause or item names its `section` (shown after the policy's title, `config.policy`), any other
+    heading its page's title (`parent`). A clause without a heading of its own (a list) is placed on
+    its section's page. Pages in `excluded` (their paths) are found by their title only.
     """
     data = open_data or {}
     clauses = {c["id"]: c for c in data.get("clauses", [])}
     docs = material.get("docs", [])
+    sections = frozenset(c["section"]["id"] for c in clauses.values())
     handbook = _Handbook(
         clauses=clauses,
-        sections=frozenset(c["section"]["id"] for c in clauses.values()),
+        sections=sections,
+        section_paths={_page_id(d["location"]): d["location"] for d in docs
+                       if "#" not in d["location"] and _page_id(d["location"]) in sections},
         policy=(data.get("policy") or {}).get("title") or "",
         page_titles={d["location"]: _plain(d.get("title", "")) for d in docs if "#" not in d["location"]},
         excluded=excluded,
     )
     entries = [e for e in (_entry(d, handbook) for d in docs) if e]
+    placed = {e["location"].partition("#")[2]: e for e in entries if e["kind"] == "clause"}
+    entries += [e for c in clauses.values() if c["id"] not in placed for e in _unheaded(c, handbook)]
+    entries += [e for c in clauses.values() for e in _items(c, handbook)]
     config = {**material.get("config", {}), "policy": handbook.policy, "synonyms": [list(g) for g in synonyms.groups]}
     return {"config": config, "docs": entries}
+
+
+def _page_id(location: str) -> str:
+    return location.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def _clause_entry(location: str, title: str, clause: dict[str, Any]) -> dict[str, Any]:
+    return {"location": location, "title": title, "text": _clause_text(clause), "kind": "clause",
+            "section": clause["section"]["title"]}
+
+
+def _unheaded(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
+    """A clause with no heading (a list, say): an entry at its anchor, titled by its section."""
+    path = handbook.section_paths.get(clause["section"]["id"])
+    if path is None or path in handbook.excluded:
+        return []
+    heading = _clause_label(clause, "") if clause.get("title") else ""
+    return [{**_clause_entry(f"{path}#{clause['id']}", heading or clause["section"]["title"], clause), "heading": heading}]
+
+
+def _items(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
+    """Each anchored item of the clause's list: its text at its anchor, titled by the clause and its first words."""
+    path = handbook.section_paths.get(clause["section"]["id"])
+    if path is None or path in handbook.excluded:
+        return []
+    heading = _clause_label(clause, "") if clause.get("title") else ""
+    return [{"location": f"{path}#{item['id']}", "title": f"{heading or clause['section']['title']}: {_first_words(item['text'])}",
+             "heading": heading, "text": item["text"], "kind": "item", "section": clause["section"]["title"],
+             "list": f"{path}#{clause['id']}"}
+            for item in clause.get("items", [])]
 
 
 def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
@@ -124,10 +175,8 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     if path in handbook.excluded:
         return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
     if anchor in handbook.clauses:
-        clause = handbook.clauses[anchor]
-        return {"location": location, "title": _clause_label(clause, title), "text": clause["text"],
-                "kind": "clause", "section": clause["section"]["title"]}
-    if not anchor and path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") in handbook.sections:
+        return _clause_entry(location, _clause_label(handbook.clauses[anchor], title), handbook.clauses[anchor])
+    if not anchor and _page_id(path) in handbook.sections:
         return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
     if title or text:
         return {"location": location, "title": title, "text": text, "kind": "page",
