@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -405,30 +405,30 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_ur
 
 
 class _ItemText(HTMLParser):
-    """The plain text of each list item with an `id` (nested lists included), in the order they open."""
+    """The plain text of each list item (nested lists included), in the order they open, with its
+    anchor: the item's `id`, or its first paragraph's in a loose list."""
 
     def __init__(self) -> None:
         super().__init__()
         self.items: list[dict[str, str]] = []
-        self._open: list[dict[str, str] | None] = []
+        self._open: list[dict[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        anchor = dict(attrs).get("id") or ""
         if tag == "li":
-            anchor = dict(attrs).get("id")
-            item = {"id": anchor, "text": ""} if anchor else None
-            self.items += [item] if item else []
-            self._open.append(item)
+            self._open.append({"id": anchor, "text": ""})
+            self.items.append(self._open[-1])
+        elif tag == "p" and self._open and not self._open[-1]["id"] and not self._open[-1]["text"].strip():
+            self._open[-1]["id"] = anchor
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "li" and self._open:
             item = self._open.pop()
-            if item:
-                item["text"] = " ".join(item["text"].split())
+            item["text"] = " ".join(item["text"].split())
 
     def handle_data(self, data: str) -> None:
         for item in self._open:
-            if item:
-                item["text"] += data
+            item["text"] += data
 
 
 def anchored_items(source: str) -> list[dict[str, str]]:
@@ -436,7 +436,7 @@ def anchored_items(source: str) -> list[dict[str, str]]:
     parser = _ItemText()
     parser.feed(markdown.markdown(source, extensions=["attr_list"]))
     parser.close()
-    return parser.items
+    return [item for item in parser.items if item["id"]]
 
 
 def _stamp(day: date) -> str:

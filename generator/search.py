@@ -2,10 +2,11 @@
 
 Material's search plugin writes `search/search_index.json` with one entry per heading, grouped by
 page when shown. `install` rewrites that index as one entry per clause (its number, title, policy
-and section, and its text), keeps the other pages as entries of their own, adds the synonyms from
+and section, and its text) and one per anchored item of a clause's list (`items` in clauses.json),
+keeps the other pages as entries of their own, adds the synonyms from
 `policies/search-synonyms.yml`, and puts the handbook's worker (`templates/search-worker.js`) in
 place of Material's: it stems words, expands synonyms, tolerates typing slips and ranks clauses
-above the pages that hold them. Material's search box and result list are kept as they are.
+above the pages that hold them, and a list's best-matching item above the list. Material's search box and result list are kept as they are.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ MATERIAL_WORKER = "assets/javascripts/workers/search.*.min.js"
 CLAUSES = "clauses.json"
 TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
-ATTRIBUTES = re.compile(r"[ \t]*\{:?[ \t]*[#.][^}\n]*\}")
+ATTRIBUTES = re.compile(r"\s*\{:?[ \t]*[#.][^}\n]*\}")
 ITEM_WORDS = 8
 
 
@@ -114,8 +115,9 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
 
     Each entry: `location`, `title`, `text` (plain) and `kind` (clause, item, section or page); a
     clause or item names its `section` (shown after the policy's title, `config.policy`), any other
-    heading its page's title (`parent`). A clause without a heading of its own (a list) is placed on
-    its section's page. Pages in `excluded` (their paths) are found by their title only.
+    heading its page's title (`parent`). A clause or item whose `heading` (the words indexed as its
+    title) differs from the title shown carries it. Pages in `excluded` (their paths) are found by
+    their title only.
     """
     data = open_data or {}
     clauses = {c["id"]: c for c in data.get("clauses", [])}
@@ -147,21 +149,32 @@ def _clause_entry(location: str, title: str, clause: dict[str, Any]) -> dict[str
             "section": clause["section"]["title"]}
 
 
-def _unheaded(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
-    """A clause with no heading (a list, say): an entry at its anchor, titled by its section."""
+def _heading(clause: dict[str, Any]) -> str:
+    """The clause's own heading (number and title); none for a clause without a title, such as a list."""
+    return _clause_label(clause, "") if clause.get("title") else ""
+
+
+def _section_page(clause: dict[str, Any], handbook: _Handbook) -> str | None:
     path = handbook.section_paths.get(clause["section"]["id"])
-    if path is None or path in handbook.excluded:
+    return None if path is None or path in handbook.excluded else path
+
+
+def _unheaded(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
+    """A clause with no heading in Material's index (a list, say): an entry at its anchor on its section's page."""
+    path = _section_page(clause, handbook)
+    if path is None:
         return []
-    heading = _clause_label(clause, "") if clause.get("title") else ""
+    heading = _heading(clause)
     return [{**_clause_entry(f"{path}#{clause['id']}", heading or clause["section"]["title"], clause), "heading": heading}]
 
 
 def _items(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
-    """Each anchored item of the clause's list: its text at its anchor, titled by the clause and its first words."""
-    path = handbook.section_paths.get(clause["section"]["id"])
-    if path is None or path in handbook.excluded:
+    """Each anchored item of the clause's list: its text at its anchor, titled by the clause (or
+    its section) and the item's first words; `list` is where the clause itself is."""
+    path = _section_page(clause, handbook)
+    if path is None:
         return []
-    heading = _clause_label(clause, "") if clause.get("title") else ""
+    heading = _heading(clause)
     return [{"location": f"{path}#{item['id']}", "title": f"{heading or clause['section']['title']}: {_first_words(item['text'])}",
              "heading": heading, "text": item["text"], "kind": "item", "section": clause["section"]["title"],
              "list": f"{path}#{clause['id']}"}

@@ -2,11 +2,11 @@
  *
  * It speaks Material's worker protocol (0 setup, 1 ready, 2 query, 3 result), so Material's
  * search box, result list and keyboard handling are unchanged. The index holds one entry per
- * clause and one per anchored item of a clause's list; words are stemmed and the editors' synonyms (policies/search-synonyms.yml) expanded
- * when the index is set up; a query word not in the handbook matches words one or two typing
- * slips away, and only the last word, while it is being typed, matches as a prefix. Each clause
- * (and list item) is its own result, shown under the policy and section it belongs to, with its matching words
- * marked in a snippet. */
+ * clause and one per anchored item of a clause's list; words are stemmed and the editors'
+ * synonyms (policies/search-synonyms.yml) expanded when the index is set up; a query word not in
+ * the handbook matches words one or two typing slips away, and only the last word, while it is
+ * being typed, matches as a prefix. Each clause (and list item) is its own result, shown under
+ * the policy and section it belongs to, with its matching words marked in a snippet. */
 "use strict";
 
 var STOP = new Set(("a able about across after all almost also am among an and any are as at be because been " +
