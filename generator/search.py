@@ -188,7 +188,10 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     if path in handbook.excluded:
         return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
     if anchor in handbook.clauses:
-        return _clause_entry(location, _clause_label(handbook.clauses[anchor], title), handbook.clauses[anchor])
+        clause = handbook.clauses[anchor]
+        entry = _clause_entry(location, _clause_label(clause, title), clause)
+        # A handbook label is shown as such ("Handbook label: …"); only its own words are weighed as the title.
+        return {**entry, "heading": clause["label"]} if not clause.get("title") and clause.get("label") else entry
     if not anchor and _page_id(path) in handbook.sections:
         return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
     if title or text:

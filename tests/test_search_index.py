@@ -116,6 +116,13 @@ def test_no_item_entry_on_a_page_left_out_of_the_index():
     assert [d["location"] for d in index["docs"] if d["location"].startswith("sec-mobile/")] == ["sec-mobile/"]
 
 
+def test_a_handbook_label_is_shown_as_such_and_weighed_by_its_own_words():
+    material = {"docs": [{"location": "sec-mobile/#labelled", "title": "Handbook label: Phones at work", "text": ""}]}
+    labelled = {**OPEN_DATA["clauses"][1], "id": "labelled", "label": "Phones at work"}
+    [entry] = handbook_index(material, {**OPEN_DATA, "clauses": [labelled]}, Synonyms(()))["docs"]
+    assert entry["title"] == "Handbook label: Phones at work" and entry["heading"] == "Phones at work"
+
+
 def test_anchored_items_are_the_list_items_with_an_id_in_plain_text():
     source = ("Lead-in.\n{ #lead-in }\n\n- First *item* with [a link](https://example.org).\n    { #first }\n"
               "- No anchor.\n- Third &amp; last\n    { #third }\n\n    - nested\n        { #nested }\n")
