@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markdown
+
 from generator.errors import Problem
 from generator.sources import FolderReader, load_yaml
 
@@ -27,7 +29,7 @@ MATERIAL_WORKER = "assets/javascripts/workers/search.*.min.js"
 CLAUSES = "clauses.json"
 TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
-ATTRIBUTES = re.compile(r"\s*\{:?[ \t]*[#.][^}\n]*\}")
+BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|table|thead|tbody|tr|td|th|br|hr|blockquote|pre|div)\b[^>]*>")
 ITEM_WORDS = 8
 
 
@@ -87,8 +89,9 @@ def _clause_label(clause: dict[str, Any], fallback: str) -> str:
 
 
 def _clause_text(clause: dict[str, Any]) -> str:
-    """The clause's text without the anchors its list items carry (`{ #id }`)."""
-    return ATTRIBUTES.sub("", clause["text"])
+    """The clause's Markdown as the words a reader sees (no list marks, link targets or `{ #id }` anchors)."""
+    rendered = markdown.markdown(clause["text"], extensions=["attr_list", "tables"])
+    return _plain(TAG.sub("", BLOCK_TAG.sub(" ", rendered)))
 
 
 def _first_words(text: str) -> str:

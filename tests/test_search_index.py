@@ -62,7 +62,7 @@ MATERIAL = {
 OPEN_DATA = {
     "policy": {"title": "E-Safety Policy"},
     "clauses": [
-        {"id": "photos", "number": "7.3", "title": "Photos and videos", "text": "Staff are not permitted to take photos.",
+        {"id": "photos", "number": "7.3", "title": "Photos and videos", "text": "Staff are *not* permitted to take [photos](https://example.org/photos).",
          "section": {"id": "sec-mobile", "title": "7. Mobile technologies"}},
         {"id": "untitled", "number": None, "title": None, "text": "A clause without a title.",
          "section": {"id": "sec-mobile", "title": "7. Mobile technologies"}},
@@ -95,7 +95,7 @@ def test_a_list_and_each_anchored_item_are_entries_on_the_lists_section_page():
     by_location = {d["location"]: d for d in index["docs"]}
     assert by_location["sec-mobile/#mobile-list"] == {
         "location": "sec-mobile/#mobile-list", "title": "7. Mobile technologies", "heading": "", "kind": "clause",
-        "text": "- Staff may use phones in the staff room.\n- Never take photos of children on a personal phone, tablet or camera at any time.\n",
+        "text": "Staff may use phones in the staff room. Never take photos of children on a personal phone, tablet or camera at any time.",
         "section": "7. Mobile technologies"}
     assert by_location["sec-mobile/#phones-photos"] == {
         "location": "sec-mobile/#phones-photos", "title": "7. Mobile technologies: Never take photos of children on a personal …",
