@@ -136,7 +136,7 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
         excluded=excluded,
     )
     entries = [e for e in (_entry(d, handbook) for d in docs) if e]
-    placed = {e["location"].partition("#")[2]: e for e in entries if e["kind"] == "clause"}
+    placed = {e["location"].partition("#")[2] for e in entries if e["kind"] == "clause"}
     entries += [e for c in clauses.values() if c["id"] not in placed for e in _unheaded(c, handbook)]
     entries += [e for c in clauses.values() for e in _items(c, handbook)]
     config = {**material.get("config", {}), "policy": handbook.policy, "synonyms": [list(g) for g in synonyms.groups]}
@@ -178,9 +178,9 @@ def _items(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
     if path is None:
         return []
     heading = _heading(clause)
-    return [{"location": f"{path}#{item['id']}", "title": f"{heading or clause['section']['title']}: {_first_words(item['text'])}",
-             "heading": heading, "text": item["text"], "kind": "item", "section": clause["section"]["title"],
-             "list": f"{path}#{clause['id']}"}
+    shown = heading or clause["section"]["title"]
+    return [{"location": f"{path}#{item['id']}", "title": f"{shown}: {_first_words(item['text'])}", "heading": heading,
+             "text": item["text"], "kind": "item", "section": clause["section"]["title"], "list": f"{path}#{clause['id']}"}
             for item in clause.get("items", [])]
 
 
