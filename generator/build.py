@@ -16,13 +16,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from generator import publish
 from generator.offline import zip_site
 from generator import site_index
 from generator.validate import Checked
 from generator.variants import Resolved
+
+if TYPE_CHECKING:
+    from generator.plugin import PolicySitePlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 CACHE_FILE = ".build-cache.json"
@@ -75,7 +78,7 @@ def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, re
 
     start = time.perf_counter()
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
-    plugin = config.plugins["policy-site"]
+    plugin = cast("PolicySitePlugin", config.plugins["policy-site"])
     plugin.config.school = school
     plugin.config.edition = edition
     plugin.resolved = resolved

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from datetime import datetime, timezone
 from io import BytesIO
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -63,7 +63,7 @@ def _field(field: FormField, renderer: Renderer, names: _Names, specs: list[Fiel
             out["options"].append({"name": name, "label": renderer.plain(option)})
         return out
     out["name"] = names(field.id)
-    kind = "check" if field.type == "checkbox" else "text"
+    kind: Literal["text", "check"] = "check" if field.type == "checkbox" else "text"
     specs.append(FieldSpec(out["name"], kind, label, multiline=field.type == "textarea", value=value if kind == "text" else ""))
     return out
 

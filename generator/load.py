@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, Mapping, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,7 +70,7 @@ def _inner_model(annotation: object) -> object:
     return None
 
 
-def _describe(model: type[BaseModel], doc: Doc, err: dict) -> Problem:
+def _describe(model: type[BaseModel], doc: Doc, err: Mapping[str, Any]) -> Problem:
     loc = tuple(err["loc"])
     where = ".".join(str(p) for p in loc)
     kind = err["type"]
@@ -189,6 +189,6 @@ def _misplaced(path: str) -> list[Problem]:
         return []
     if len(parts) == 4 and parts[2] == "forms" and parts[3].endswith((".yml", ".yaml")):
         return []
-    if parts[-1].startswith(".") or parts[-1].lower() == "readme.md":
+    if parts[-1].startswith(".") or parts[-1].lower() in ("readme.md", "import-report.md"):
         return []
     return [Problem(path, 1, "file is not read by the generator; expected policies/<policy>/{policy.yml,dos-donts.yml,clauses/*.md,forms/*.yml} or policies/schools/*.yml", "warning")]

@@ -89,7 +89,7 @@ class Metadata(Strict):
 Numbering = Literal["continuous", "source"]
 """How the public edition numbers clauses when staff-only ones are left out."""
 
-ClauseEntry = TypeAliasType("ClauseEntry", Union[Id, dict[Id, list["ClauseEntry"]]])
+ClauseEntry = TypeAliasType("ClauseEntry", Union[Id, dict[Id, list["ClauseEntry"]]])  # type: ignore[misc]  # mypy cannot follow a recursive TypeAliasType; pydantic can
 
 
 class Section(Strict):

@@ -256,7 +256,7 @@ class Renderer:
         if dd.model.intro:
             out += [self.text(dd.model.intro), ""]
         topics = sorted({i.topic for i in dd.model.items if i.topic and grouped}, key=_topic_key)
-        groups = [(t, [i for i in dd.model.items if i.topic == t]) for t in topics]
+        groups: list[tuple[str | None, list[DoDont]]] = [(t, [i for i in dd.model.items if i.topic == t]) for t in topics]
         untagged = [i for i in dd.model.items if not (i.topic and grouped)]
         if untagged:
             groups.append(("Other" if topics else None, untagged))

@@ -30,9 +30,12 @@ OUTSIDE_FILE = "an image or other file from another host ('{0}') in source text;
 
 
 class Located(Protocol):
-    text: str
-    path: str
-    line: int
+    @property
+    def text(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
 
 
 def _line(text: str, pos: int) -> int:

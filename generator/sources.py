@@ -94,6 +94,10 @@ TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line if event.start_mark else 0
+
+
 class _Refused(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -190,15 +194,15 @@ def _screen(text: str, loader_class: type) -> None:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _Refused(event.start_mark.line, ALIASES)
+                raise _Refused(_line(event), ALIASES)
             if isinstance(event, yaml.NodeEvent):
                 open_[-1] += 1
                 if open_[-1] > 2 * MAX_ENTRIES:  # a mapping's entry is two nodes; a list's is one
-                    raise _Refused(event.start_mark.line, f"more than {MAX_ENTRIES:,} entries in one list or mapping; expected at most {MAX_ENTRIES:,} (split it up)")
+                    raise _Refused(_line(event), f"more than {MAX_ENTRIES:,} entries in one list or mapping; expected at most {MAX_ENTRIES:,} (split it up)")
             if isinstance(event, yaml.CollectionStartEvent):
                 open_.append(0 if isinstance(event, yaml.MappingStartEvent) else MAX_ENTRIES)
                 if len(open_) > MAX_YAML_DEPTH + 1:
-                    raise _Refused(event.start_mark.line, f"YAML nested more than {MAX_YAML_DEPTH} levels deep; expected at most {MAX_YAML_DEPTH} levels")
+                    raise _Refused(_line(event), f"YAML nested more than {MAX_YAML_DEPTH} levels deep; expected at most {MAX_YAML_DEPTH} levels")
             elif isinstance(event, yaml.CollectionEndEvent):
                 open_.pop()
     finally:

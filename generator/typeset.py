@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Union, cast
 
 import markdown
 import typst
@@ -68,7 +68,7 @@ def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
         return _compile(template, payload, [])
 
 
-def _compile(template: str, payload: str, standards: list[str]) -> bytes:
+def _compile(template: str, payload: str, standards: list[Any]) -> bytes:
     return typst.compile(
         str(TEMPLATES / template),
         root=str(TEMPLATES),
@@ -113,8 +113,8 @@ class _Tree(HTMLParser):
         found = dict(attrs)
         if tag == "a":
             node["href"] = found.get("href") or ""
-        elif tag == "ol" and (found.get("start") or "").isdigit():
-            node["start"] = int(found["start"])
+        elif tag == "ol" and (start := found.get("start") or "").isdigit():
+            node["start"] = int(start)
         elif tag == "input":
             node["checked"] = "checked" in found
         self.stack[-1]["c"].append(node)
@@ -228,11 +228,11 @@ class _Revision:
     def __init__(self, pdf: bytes) -> None:
         self.pdf = pdf
         self.reader = PdfReader(BytesIO(pdf))
-        self.size = int(self.reader.trailer["/Size"])
+        self.size = int(cast(NumberObject, self.reader.trailer["/Size"]))
         self.objects: dict[int, PdfObject] = {}
 
     def change(self, ref: IndirectObject) -> DictionaryObject:
-        obj = ref.get_object()
+        obj = cast(DictionaryObject, ref.get_object())
         self.objects[ref.idnum] = obj
         return obj
 
@@ -265,7 +265,7 @@ class _Revision:
         if "/Info" in trailer:
             update[NameObject("/Info")] = trailer.raw_get("/Info")
         if "/ID" in trailer:
-            first = trailer["/ID"][0]
+            first = cast(ArrayObject, trailer["/ID"])[0]
             update[NameObject("/ID")] = ArrayObject([first, ByteStringObject(hashlib.md5(out.getvalue()).digest())])
         out.write(b"trailer\n")
         update.write_to_stream(out)
@@ -354,7 +354,7 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
             NameObject("/AS"): NameObject("/Off"),
             NameObject("/MK"): DictionaryObject({NameObject("/CA"): TextStringObject("4")}),
             NameObject("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
-            NameObject("/AP"): _checkbox_appearances(revision, annot["/Rect"], fonts),
+            NameObject("/AP"): _checkbox_appearances(revision, cast(ArrayObject, annot["/Rect"]), fonts),
         })
     else:
         annot.update({
@@ -365,7 +365,7 @@ def _make_widget(annot: DictionaryObject, spec: FieldSpec, page: IndirectObject,
         if spec.multiline:
             annot[NameObject("/Ff")] = NumberObject(4096)
         if spec.value:
-            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _text_appearance(revision, annot["/Rect"], spec.value, fonts)})
+            annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): _text_appearance(revision, cast(ArrayObject, annot["/Rect"]), spec.value, fonts)})
 
 
 def _text_appearance(revision: _Revision, rect: Sequence[float], value: str, fonts: DictionaryObject) -> IndirectObject:
@@ -395,12 +395,12 @@ def add_form_fields(pdf: bytes, specs: Sequence[FieldSpec]) -> bytes:
         for ref in page.get("/Annots", ArrayObject()):
             if not isinstance(ref, IndirectObject):
                 continue
-            annot = ref.get_object()
-            uri = str(annot.get("/A", DictionaryObject()).get("/URI", ""))
+            annot = cast(DictionaryObject, ref.get_object())
+            uri = str(cast(DictionaryObject, annot.get("/A", DictionaryObject())).get("/URI", ""))
             spec = wanted.get(uri.removeprefix(FIELD_SCHEME)) if uri.startswith(FIELD_SCHEME) else None
             if spec is None:
                 continue
-            _make_widget(revision.change(ref), spec, page.indirect_reference, revision, fonts)
+            _make_widget(revision.change(ref), spec, cast(IndirectObject, page.indirect_reference), revision, fonts)
             fields.append(ref)
             element = parents.get(int(annot.get("/StructParent", -1)))
             if element is not None:
