@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 
 QUESTIONS_FILE = Path(__file__).with_name("search_questions.yml")
