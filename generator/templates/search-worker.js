@@ -210,9 +210,9 @@ function rank(query) {
 function leadWithBestItem(hits) {
   var lists = new Map(), best = new Map();
   hits.forEach(function (h) {
-    var list = h.entry.doc.list;
-    if (list && (!best.has(list) || h.score > best.get(list).score)) best.set(list, h);
-    else if (h.entry.doc.kind === "clause") lists.set(h.entry.doc.location, h);
+    var doc = h.entry.doc;
+    if (doc.kind === "clause") lists.set(doc.location, h);
+    else if (doc.list && (!best.has(doc.list) || h.score > best.get(doc.list).score)) best.set(doc.list, h);
   });
   best.forEach(function (item, list) {
     if (lists.has(list)) item.score = Math.max(item.score, lists.get(list).score * 1.001);
