@@ -155,6 +155,15 @@ def test_one_result_per_clause_ranked_above_its_page(search):
     assert clause < page, targets
 
 
+def test_a_list_item_is_a_result_of_its_own_above_its_list(search):
+    results = ask(search, "broomwood", "install an app")
+    fragments = [urlsplit(r["href"]).fragment for r in results]
+    assert fragments[0] == "broom-it-no-installs", fragments[:3]
+    assert "broom-it-equipment" in fragments, fragments
+    assert results[0]["title"].startswith("Use of Schools IT equipment: Do not install any application"), results[0]
+    assert re.search(r"<mark>install</mark>", results[0]["snippet"]), results[0]["snippet"]
+
+
 def test_a_short_word_is_not_a_prefix_of_every_word(search):
     """'of' in "photos of pupils" must not match "official" (issue 14)."""
     results = ask(search, "parklands", "photos of pupils")
