@@ -152,16 +152,18 @@ def school_file(i: int, seed: int = 7) -> str:
     omit, replace, append, after = rng.sample(free, 4)
     school = {
         "id": f"school-{i:03d}",
-        "adopts": POLICY_ID,
         "name": f"Synthetic Primary School {i:03d}",
         "short_name": f"School {i:03d}",
         "branding": {"primary_color": COLOURS[i % len(COLOURS)]},
-        "metadata": {"review_due": "Summer 2031"},
-        "variables": {"esl_name": f"Alex Example {i}", "head_title": "Executive Headteacher"},
-        "omit": [omit],
-        "replace": {replace: _paragraph(rng, 60)},
-        "append": {append: _paragraph(rng, 30)},
-        "insert": [{"after": after, "clause": {"id": f"local-{i:03d}", "title": "Local arrangements", "text": _paragraph(rng, 50)}}],
+        "facts": {"head_title": "Executive Headteacher"},
+        "policies": {POLICY_ID: {
+            "metadata": {"review_due": "Summer 2031"},
+            "variables": {"esl_name": f"Alex Example {i}"},
+            "omit": [omit],
+            "replace": {replace: _paragraph(rng, 60)},
+            "append": {append: _paragraph(rng, 30)},
+            "insert": [{"after": after, "clause": {"id": f"local-{i:03d}", "title": "Local arrangements", "text": _paragraph(rng, 50)}}],
+        }},
     }
     return yaml.safe_dump(school, sort_keys=False, allow_unicode=True)
 

@@ -210,12 +210,12 @@ def _edit_target(root: Path, school: str) -> tuple[Path, str]:
     from generator.sources import FolderReader
     from generator.validate import check
 
-    resolved = check(FolderReader(root), school).schools[school]
+    resolved = check(FolderReader(root), school).schools[school].policies[0]
     sections = [s for s in resolved.sections if s.clauses]
     section = sections[len(sections) // 2]
     overlaid = {cid for variant in resolved.chain for cid in variant.model.replace}
     clause = next(c for c in section.clauses if c.id in resolved.policy.clauses and c.id not in overlaid)
-    return root / resolved.policy.clauses[clause.id].path, f"{section.id}/"
+    return root / resolved.policy.clauses[clause.id].path, f"{resolved.policy.id}/{section.id}/"
 
 
 def bench_serve(root: Path, school: str, edits: int, log_dir: Path) -> dict:

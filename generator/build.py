@@ -22,7 +22,7 @@ from generator import publish
 from generator.offline import zip_site
 from generator import site_index
 from generator.validate import Checked
-from generator.variants import Resolved
+from generator.variants import Handbook
 
 if TYPE_CHECKING:
     from generator.plugin import PolicySitePlugin
@@ -69,8 +69,8 @@ def _warm_up() -> None:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
 
 
-def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, resolved: Resolved | None = None) -> Outcome:
-    """Build one school into `out`; `resolved`, when given, is its already-checked policy, which
+def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, resolved: Handbook | None = None) -> Outcome:
+    """Build one school into `out`; `resolved`, when given, is its already-checked handbook, which
     spares the worker loading and checking the whole project again for every school."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -141,26 +141,30 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[st
     shared.update(json.dumps([opts.strict, opts.edition, *env]).encode())
     newest, commits, tags = _git_history(root)
     tagged: dict[str, list[str]] = {}
-    for line in tags.splitlines():  # refs/tags/adopted/<school, variant or policy ID>/<date> <object>
-        tagged.setdefault(line.split("/")[3] if line.count("/") >= 4 else "", []).append(line)
+    for line in tags.splitlines():  # refs/tags/adopted/<school, layer or policy ID>[/<policy ID>]/<date> <object>
+        tagged.setdefault(line.split(" ")[0].split("/")[3] if line.count("/") >= 4 else "", []).append(line)
     folders: dict[str, tuple[str, int]] = {}
     today = build_date()
     hashes = {}
     for school in schools:
-        resolved = checked.schools[school]
-        folder = resolved.policy.policy.path.split("/")[1]
-        if folder not in folders:
-            prefix = f"policies/{folder}/"
-            touched = min((i for path, i in newest.items() if path.startswith(prefix)), default=len(commits))
-            folders[folder] = (_files_digest(_folder_files(root / "policies" / folder), root), touched)
-        files, touched = folders[folder]
-        chain = [v.path for v in resolved.chain]
-        touched = min([touched, *(newest.get(path, len(commits)) for path in chain)])
+        handbook = checked.schools[school]
         digest = shared.copy()
-        digest.update(files.encode())
+        chain = [v.path for v in handbook.chain]
+        touched = min((newest.get(path, len(commits)) for path in chain), default=len(commits))
         digest.update(_files_digest([root / path for path in chain], root).encode())
-        adopted = [line for i in [*(v.model.id for v in resolved.chain), resolved.policy.id, ""] for line in tagged.get(i, [])]
-        digest.update(json.dumps([commits[touched] if touched < len(commits) else None, adopted, overdue_banner(resolved, today)]).encode())
+        for resolved in handbook.policies:
+            folder = resolved.policy.policy.path.split("/")[1]
+            if folder not in folders:
+                prefix = f"policies/{folder}/"
+                changed = min((i for path, i in newest.items() if path.startswith(prefix)), default=len(commits))
+                folders[folder] = (_files_digest(_folder_files(root / "policies" / folder), root), changed)
+            files, changed = folders[folder]
+            touched = min(touched, changed)
+            digest.update(files.encode())
+            digest.update(json.dumps(overdue_banner(resolved, today)).encode())
+        ids = [*(v.model.id for v in handbook.chain), *(r.policy.id for r in handbook.policies), ""]
+        adopted = [line for i in ids for line in tagged.get(i, [])]
+        digest.update(json.dumps([commits[touched] if touched < len(commits) else None, adopted]).encode())
         hashes[school] = digest.hexdigest()
     return hashes
 

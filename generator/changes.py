@@ -1,9 +1,10 @@
 """What changed, and when: adopted versions from git tags, per-clause history, and the pages,
 open data and feed built from them.
 
-**Adopted versions** are marked by git tags `adopted/<school-id>/<YYYY-MM-DD>` (one school) or
-`adopted/<policy-id>/<YYYY-MM-DD>` (every school of that policy); a tag naming a trust's
-variant in the school's chain applies too. Only tags reachable from HEAD count. The latest is
+**Adopted versions** are marked by git tags `adopted/<school-id>/<policy-id>/<YYYY-MM-DD>` (one
+school's adoption of one policy), `adopted/<school-id>/<YYYY-MM-DD>` (all of that school's policies)
+or `adopted/<policy-id>/<YYYY-MM-DD>` (every school adopting that policy); a tag naming a trust's
+layer in the school's chain applies too. Only tags reachable from HEAD count. The latest is
 the version in force; the changes it brought are its diff against the adoption before it,
 and the working tree's differences from it are "changes not yet adopted".
 
@@ -43,18 +44,18 @@ from generator.diff import (
 )
 from generator.edition import for_edition
 from generator.load import Located, Project
-from generator.model import School
+from generator.model import Layer
 from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
 from generator.sources import Doc, FolderReader
 from generator.validate import check
-from generator.variants import Resolved, clause_names, resolve
+from generator.variants import Handbook, Resolved, clause_names, resolve_layers
 
 WHATS_CHANGED_PAGE = "whats-changed.md"
 DIFFERS_PAGE = "differs-from-model.md"
 CLAUSES_JSON = "clauses.json"
 FEED_PATH = "changes.xml"
-TAG = re.compile(r"^adopted/([a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})$")
+TAG = re.compile(r"^adopted/((?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})$")
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -98,8 +99,10 @@ class SchoolChanges:
 
 
 def chain_ids(resolved: Resolved) -> list[str]:
-    """The IDs whose adoption tags apply to a school: the school, its variants, its policy."""
-    return [v.model.id for v in reversed(resolved.chain)] + [resolved.policy.id]
+    """What adoption tags name that apply to a school's policy: the school or a layer above it
+    with the policy (`school/policy`), the school or layer alone, the policy alone."""
+    layers = [v.model.id for v in reversed(resolved.chain)]
+    return [f"{layer}/{resolved.policy.id}" for layer in layers] + layers + [resolved.policy.id]
 
 
 def adoptions(repo: Path, ids: list[str]) -> list[Adoption]:
@@ -133,9 +136,10 @@ class History:
     Each version is filtered for the edition of `current` (see `generator.edition`), so a public
     history never holds, nor compares, anything staff-only."""
 
-    def __init__(self, repo: Path, school: str, current: Resolved | None = None) -> None:
+    def __init__(self, repo: Path, school: str, current: Resolved | None = None, policy: str | None = None) -> None:
         self.repo, self.school = repo, school
-        self.current = current if current is not None else check(FolderReader(repo), school).schools.get(school)
+        self.current = current if current is not None else _policy_of(check(FolderReader(repo), school).schools.get(school), policy)
+        self.policy = self.current.policy.id if self.current else policy
         self.edition = self.current.edition if self.current else "staff"
         folder = self.current.policy.policy.path.rsplit("/", 1)[0] if self.current else "policies"
         self.only = (folder, "policies/schools")
@@ -153,9 +157,18 @@ class History:
             except GitError:
                 self.cache[rev] = None
             else:
-                resolved = check(reader, self.school).schools.get(self.school)
+                resolved = _policy_of(check(reader, self.school).schools.get(self.school), self.policy)
                 self.cache[rev] = for_edition(resolved, self.edition) if resolved else None
         return self.cache[rev]
+
+
+def _policy_of(handbook: Handbook | None, policy: str | None) -> Resolved | None:
+    """The handbook's `policy`, or its only policy when none is named."""
+    if handbook is None:
+        return None
+    if policy is None:
+        return handbook.policies[0] if len(handbook.policies) == 1 else None
+    return handbook.policy(policy)
 
 
 def changes_since_adopted(repo: Path, school_id: str, current: Resolved | None = None, limit: int = 10) -> SchoolChanges:
@@ -282,10 +295,7 @@ def _no_changes_yet(resolved: Resolved) -> str:
 
 def model_resolved(resolved: Resolved) -> Resolved:
     """The school's policy exactly as the model has it, numbered, with no variant applied."""
-    fake = School(id="model-only", adopts=resolved.policy.id)
-    project = Project(policies={resolved.policy.id: resolved.policy}, schools={fake.id: Located(fake, Doc("", {}))})
-    model, _ = resolve(project, fake.id)
-    assert model is not None
+    model, _ = resolve_layers(resolved.policy, [Located(Layer(id="model-only"), Doc("", {}))])
     return model
 
 
@@ -293,7 +303,11 @@ def differs_from_model(resolved: Resolved) -> bool:
     """Whether the school's policy differs from the model it adopts: a layer of its variant chain
     (the school's file, or a trust's) leaves out, replaces, adds or inserts a clause, or fills in
     a value. Only then has the school a "How our policy differs from the model" page."""
-    return any(v.model.omit or v.model.replace or v.model.append or v.model.insert or v.model.variables for v in resolved.chain)
+    return any(v.model.omit or v.model.replace or v.model.append or v.model.insert or v.model.variables or _facts_used(v.model, resolved) for v in resolved.chain)
+
+
+def _facts_used(layer: Layer, resolved: Resolved) -> bool:
+    return any(name in resolved.policy.policy.model.variables for name in layer.facts)
 
 
 def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
@@ -321,7 +335,7 @@ def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _layer_blocks(variant: Located[School], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
+def _layer_blocks(variant: Located[Layer], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
     school = variant.model
     names = clause_names(model) | clause_names(resolved)
 
@@ -344,7 +358,7 @@ def _values_table(resolved: Resolved) -> list[str]:
     specs = resolved.policy.policy.model.variables
     rows = []
     for name, spec in specs.items():
-        set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables), None)
+        set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables or name in v.model.facts), None)
         if set_by is None:
             continue
         rows.append(f"| {_cell(spec.description)} | {_cell(resolved.values[name])} |")
@@ -369,7 +383,7 @@ def page_url(page: str, anchor: str | None = None, site_url: str | None = None, 
     """The address of a built page (`introduction.md` → `introduction/`, or `introduction.html`
     in the offline edition), absolute when the school's `site_url` is set."""
     stem = page.removesuffix(".md")
-    path = ("" if stem == "index" else stem + "/") if directory_urls else stem + ".html"
+    path = (stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/") if directory_urls else stem + ".html"
     return (site_url or "") + path + (f"#{anchor}" if anchor else "")
 
 
@@ -377,6 +391,29 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_ur
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
     last substantive change, the Do's & Don'ts items citing it, its address on the site, and the
     items of its list that have an anchor of their own (`items`: ID and plain text)."""
+    data = {
+        "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
+        "policy": _policy_record(resolved),
+        "clauses": clause_records(resolved, last_changed, directory_urls),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def handbook_clauses_json(handbook: Handbook, last_changed: dict[str, dict[str, date]], directory_urls: bool = True) -> str:
+    """Every clause of every policy of the school, each naming its policy, with its address."""
+    data = {
+        "school": {"id": handbook.id, "name": handbook.name},
+        "policies": [_policy_record(r) for r in handbook.policies],
+        "clauses": [c for r in handbook.policies for c in clause_records(r, last_changed.get(r.policy.id, {}), directory_urls, f"{r.policy.id}/")],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _policy_record(resolved: Resolved) -> dict[str, object]:
+    return {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due}
+
+
+def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, object]]:
     renderer = Renderer(resolved)
     items = renderer.items()
     clauses = []
@@ -393,15 +430,12 @@ def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_ur
                 "topics": list(clause.topics),
                 "last_changed": changed.isoformat() if changed else None,
                 "dos_donts": [i.id for i in items if clause.id in i.clauses],
-                "url": page_url(section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
+                "url": page_url(folder + section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
                 "items": anchored_items(renderer.plain(clause.body)),
             })
-    data = {
-        "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
-        "policy": {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due},
-        "clauses": clauses,
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            if folder:
+                clauses[-1]["policy"] = {"id": resolved.policy.id, "title": resolved.policy.policy.model.title}
+    return clauses
 
 
 class _ItemText(HTMLParser):

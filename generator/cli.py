@@ -69,11 +69,11 @@ def check_cmd(root: Path, strict: bool, school: str | None, show_orphans: bool) 
     if show_orphans:
         from generator.orphans import orphans
 
-        for school_id, resolved in sorted(checked.schools.items()):
-            found = orphans(resolved)
-            click.echo(f"{school_id}: {len(found)} clause(s) state a rule no Do's & Don'ts item cites")
-            for orphan in found:
-                click.echo(f"  {orphan}")
+        for school_id, handbook in sorted(checked.schools.items()):
+            for resolved in handbook.policies:
+                found = orphans(resolved)
+                click.echo(f"{school_id} ({resolved.policy.id}): {len(found)} clause(s) state a rule no Do's & Don'ts item cites")
+                click.echo("".join(f"  {orphan}\n" for orphan in found), nl=False)
     click.echo(f"ok: {len(checked.project.policies)} policies, {len(checked.schools)} school sites")
 
 

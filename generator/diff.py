@@ -400,8 +400,19 @@ def _form_changes(form_id: str, a: Form, b: Form) -> list[ItemChange]:
 
 
 def diff_checked(a: Checked, b: Checked, school: str | None = None) -> dict[str, SchoolDiff]:
+    """Per school and policy (`school/policy`): a policy a school adopts at either revision."""
     ids = [s for s in list(a.schools) + [s for s in b.schools if s not in a.schools] if not school or s == school]
-    return {sid: diff_resolved(a.schools.get(sid), b.schools.get(sid), sid) for sid in ids}
+    out: dict[str, SchoolDiff] = {}
+    for sid in ids:
+        before, after = _policies(a, sid), _policies(b, sid)
+        for pid in list(before) + [p for p in after if p not in before]:
+            out[f"{sid}/{pid}"] = diff_resolved(before.get(pid), after.get(pid), sid)
+    return out
+
+
+def _policies(checked: Checked, school: str) -> dict[str, Resolved]:
+    handbook = checked.schools.get(school)
+    return {r.policy.id: r for r in handbook.policies} if handbook else {}
 
 
 # --- loading revisions --------------------------------------------------------------------

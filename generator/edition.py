@@ -13,18 +13,32 @@ without gaps, unless the policy or school asks for `public_numbering: source`.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import overload
 
 from generator.load import LoadedPolicy, Located
-from generator.model import ClauseEntry, DosDonts, Form, Insert, Numbering, School, clause_ids
+from generator.model import ClauseEntry, DosDonts, Form, Insert, Layer, Numbering, School, clause_ids
 from generator.sources import Doc
-from generator.variants import Clause, Resolved, Section
+from generator.variants import Clause, Handbook, Resolved, Section
 
 EDITIONS = ("staff", "public")
 
 
-def for_edition(resolved: Resolved, edition: str) -> Resolved:
+@overload
+def for_edition(resolved: Resolved, edition: str) -> Resolved: ...
+@overload
+def for_edition(resolved: Handbook, edition: str) -> Handbook: ...
+def for_edition(resolved: Resolved | Handbook, edition: str) -> Resolved | Handbook:
     if edition == "staff":
         return resolved
+    if isinstance(resolved, Handbook):
+        kept = tuple(_public(r, edition) for r in resolved.policies if r.policy.policy.model.audience == "public")
+        withheld = {name for r in resolved.policies for name, spec in r.policy.policy.model.variables.items() if spec.staff_only}
+        chain = tuple(_layer(layer, withheld) for layer in resolved.chain)
+        return replace(resolved, school=chain[-1], chain=chain, policies=kept, edition=edition)
+    return _public(resolved, edition)
+
+
+def _public(resolved: Resolved, edition: str) -> Resolved:
     continuous = numbering(resolved) == "continuous"
     sections = tuple(_section(s, continuous) for s in resolved.sections)
     kept = {c.id for s in sections for c in s.clauses}
@@ -147,18 +161,26 @@ def _hidden_clauses(resolved: Resolved, public: set[str]) -> set[str]:
     return (named - public) | inserted_staff
 
 
-def _variant(variant: Located[School], hidden: set[str], withheld: frozenset[str], order: list[str], kept: set[str]) -> Located[School]:
+def _variant(variant: Located[Layer], hidden: set[str], withheld: frozenset[str], order: list[str], kept: set[str]) -> Located[Layer]:
     """A school layer keeping only what it does to public clauses, and its public values."""
     school = variant.model
     inserts = [_insert(i, hidden, order, kept) for i in school.insert if i.clause.id not in hidden]
     update = {
         "variables": {k: v for k, v in school.variables.items() if k not in withheld},
+        "facts": {k: v for k, v in school.facts.items() if k not in withheld},
         "omit": [c for c in school.omit if c not in hidden],
         "replace": {c: t for c, t in school.replace.items() if c not in hidden},
         "append": {c: t for c, t in school.append.items() if c not in hidden},
         "insert": [i for i in inserts if i is not None],
     }
     return Located(school.model_copy(update=update), _bare(variant.doc))
+
+
+def _layer(layer: Located[School], withheld: set[str]) -> Located[School]:
+    """A school file as the handbook's own pages read it: its public facts; its adoptions are read
+    only through each policy's (filtered) resolution."""
+    facts = {k: v for k, v in layer.model.facts.items() if k not in withheld}
+    return Located(layer.model.model_copy(update={"facts": facts, "policies": {}}), _bare(layer.doc))
 
 
 def _insert(insert: Insert, hidden: set[str], order: list[str], kept: set[str]) -> Insert | None:

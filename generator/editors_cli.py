@@ -44,7 +44,7 @@ def diff_cmd(root: Path, rev_a: str, rev_b: str | None, school: str | None, fmt:
     for rev, errors in ((rev_a, result.errors_a), (rev_b or "the working tree", result.errors_b)):
         if errors:
             click.echo(f"note: {rev} has {errors} source error(s) (run 'policy-site check' there); the diff shows what could be read", err=True)
-    if school and school not in result.schools:
+    if school and not any(key.split("/")[0] == school for key in result.schools):
         raise click.ClickException(f"no published school '{school}' at either revision")
     color = fmt == "text" and sys.stdout.isatty()
     title = f"Policy changes from {rev_a} to {rev_b or 'the working tree'}"

@@ -7,7 +7,7 @@ from typing import Any, Generic, Mapping, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import Problem, did_you_mean
-from generator.model import ClauseMeta, DosDonts, Form, Policy, School
+from generator.model import MOVED_TO_ADOPTION, ClauseMeta, DosDonts, Form, Policy, School
 from generator.sources import Doc, Reader, load_markdown, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +77,8 @@ def _describe(model: type[BaseModel], doc: Doc, err: Mapping[str, Any]) -> Probl
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _field_names(model, loc[:-1])
+        if model is School and len(loc) == 1 and key in MOVED_TO_ADOPTION:
+            return Problem(doc.path, doc.line(loc), _moved(key, doc.data.get("adopts")))
         return Problem(doc.path, doc.line(loc), f"unknown key '{key}'{did_you_mean(key, allowed)}; expected one of: {', '.join(allowed)}")
     if kind == "missing":
         return Problem(doc.path, doc.line(loc[:-1]), f"missing required key '{loc[-1]}'; expected it in {where.rsplit('.', 1)[0] if len(loc) > 1 else 'the top level'}")
@@ -86,6 +88,13 @@ def _describe(model: type[BaseModel], doc: Doc, err: Mapping[str, Any]) -> Probl
     if kind == "string_pattern_mismatch":
         msg = "not a valid ID; expected lowercase letters, digits and hyphens, e.g. my-clause-id" if "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")) else msg
     return Problem(doc.path, doc.line(loc), f"{where}: {msg}; got {shown}")
+
+
+def _moved(key: str, adopts: object) -> str:
+    policy = adopts if isinstance(adopts, str) else "<policy-id>"
+    example = f"policies: {{{policy}: {{}}}}" if key == "adopts" else f"policies: {{{policy}: {{{key}: …}}}}"
+    return (f"unknown key '{key}': a school file now lists each policy it adopts under 'policies:' (did you mean {example}?); "
+            "expected one of: " + ", ".join(School.model_fields))
 
 
 def to_model(model: type[M], doc: Doc) -> tuple[Located[M] | None, list[Problem]]:

@@ -114,6 +114,12 @@ class Policy(Strict):
     id: Id
     title: str
     subtitle: str | None = None
+    category: str = "Other policies"
+    """The group the school's handbook lists this policy under, e.g. Safeguarding and online safety,
+    Staff conduct, Health and safety, Parents and complaints."""
+    audience: Literal["public", "staff"] = "public"
+    """`staff` for a policy that is staff-only as a whole (a code of conduct): the public edition
+    leaves it out."""
     metadata: Metadata = Metadata()
     variables: dict[VarName, Variable] = {}
     sections: list[Section]
@@ -228,22 +234,15 @@ class Insert(Strict):
     clause: NewClause
 
 
-class School(Strict):
-    """`policies/schools/<id>.yml`: a variant of a policy or of another variant."""
+class Adoption(Strict):
+    """One policy as a school (or a trust or local authority) adopts it: its own changes to the
+    model's text, its own adoption record and its own values."""
 
-    id: Id
-    adopts: Id
-    """A policy ID, or the ID of another variant (model → trust → school)."""
-    publish: bool = True
-    """False for an intermediate layer, such as a trust's variant, that has no site of its own."""
-    name: str | None = None
-    short_name: str | None = None
-    site_url: Annotated[str, StringConstraints(pattern=r"^https://\S+/$")] | None = None
-    """The public address of this school's handbook, ending in '/'; needed for the Atom feed."""
-    branding: Branding | None = None
     metadata: Metadata | None = None
-    """Overrides of the policy's metadata for this school."""
+    """The adoption record (adopted, review due, committee, signatories, version, status): overrides
+    of the policy's metadata."""
     variables: dict[VarName, str] = {}
+    """Values for this policy only; they override the school's `facts`."""
     omit: list[Id] = []
     replace: dict[Id, str] = {}
     """Clause ID → new text."""
@@ -251,7 +250,47 @@ class School(Strict):
     """Clause ID → text added after the clause's own."""
     insert: list[Insert] = []
     public_numbering: Numbering | None = None
-    """Overrides the policy's `public_numbering` for this school (and the variants adopting it)."""
+    """Overrides the policy's `public_numbering` (for this layer and the layers extending it)."""
+
+
+class School(Strict):
+    """`policies/schools/<id>.yml`: a school, or a trust or local-authority layer above schools."""
+
+    id: Id
+    extends: Id | None = None
+    """The ID of another layer (a trust's or local authority's) whose adoptions this one inherits
+    (model → local authority → trust → school)."""
+    publish: bool = True
+    """False for an intermediate layer, such as a trust, that has no site of its own."""
+    name: str | None = None
+    short_name: str | None = None
+    site_url: Annotated[str, StringConstraints(pattern=r"^https://\S+/$")] | None = None
+    """The public address of this school's handbook, ending in '/'; needed for the Atom feeds."""
+    branding: Branding | None = None
+    facts: dict[VarName, str] = {}
+    """Facts about the school stated once (head's title, DSL, phone…): every policy may use them as
+    `{{ name }}`; a layer's facts override those of the layers it extends."""
+    policies: dict[Id, Adoption] = {}
+    """The policies adopted: policy ID → this layer's adoption of it (`{}` for the model as it is)."""
+
+
+MOVED_TO_ADOPTION = ("adopts", "omit", "replace", "append", "insert", "variables", "metadata", "public_numbering")
+"""Keys of the one-policy school file, now under `policies: {<policy-id>: …}`."""
+
+
+class Layer(Adoption):
+    """One layer's adoption of one policy, as the resolver and the pages read it: the layer's own
+    facts (id, name, branding, facts) with that adoption's record, values and changes. Not a file."""
+
+    id: Id
+    publish: bool = True
+    name: str | None = None
+    short_name: str | None = None
+    site_url: str | None = None
+    branding: Branding | None = None
+    facts: dict[str, str] = {}
+    adopted: bool = False
+    """Whether this layer lists the policy itself (rather than inheriting it)."""
 
 
 def clause_ids(entries: list[ClauseEntry]) -> list[str]:
@@ -267,4 +306,5 @@ def clause_ids(entries: list[ClauseEntry]) -> list[str]:
 
 
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-XREF = re.compile(r"\[\[\s*([a-z0-9][a-z0-9-]*)\s*\]\]")
+XREF = re.compile(r"\[\[\s*((?:[a-z0-9][a-z0-9-]*:)?[a-z0-9][a-z0-9-]*)\s*\]\]")
+"""`[[clause-id]]`, or `[[policy-id:clause-id]]` for a clause (section, form) of another policy."""

@@ -36,10 +36,10 @@ from generator.errors import Problem
 from generator.sanitize import clean_html
 from generator.serving import error_page, failure_line, problem_lines
 from generator.site import SchoolSite, build_downloads, prepare
-from generator.variants import Resolved
+from generator.variants import Handbook
 
 log = logging.getLogger("mkdocs.plugins.policy_site")
-Documents = Callable[[Resolved], dict[str, bytes]]
+Documents = Callable[[Handbook], dict[str, bytes]]
 
 
 def _search_languages(config: MkDocsConfig) -> list[str]:
@@ -144,7 +144,7 @@ def _theme_env(theme: Theme) -> jinja2.Environment:
 _PREPARE_TAKES = frozenset(inspect.signature(prepare).parameters)
 
 
-def _prepare(root: Path, school: str, edition: str, history: bool, resolved: Resolved | None, documents: Documents | None):
+def _prepare(root: Path, school: str, edition: str, history: bool, resolved: Handbook | None, documents: Documents | None):
     """`site.prepare`, handing it an already-checked policy and a maker of documents where it
     accepts them (`resolved=`, `documents=`); otherwise the plain call."""
     extra: dict[str, Any] = {}
@@ -155,7 +155,7 @@ def _prepare(root: Path, school: str, edition: str, history: bool, resolved: Res
     return prepare(root, school, edition, history=history, **extra)
 
 
-def _digest(resolved: Resolved) -> str | None:
+def _digest(resolved: Handbook) -> str | None:
     try:
         return hashlib.sha256(pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
     except Exception:  # something unpicklable: never reused, always made afresh
@@ -183,12 +183,12 @@ class _ServedDocuments:
         self.current: str | None = None  # the digest the latest build wants
         self.linked: frozenset[str] = frozenset()  # the files its pages link to
         self.site_dir: Path | None = None
-        self.wanted: tuple[str, Resolved] | None = None
+        self.wanted: tuple[str, Handbook] | None = None
         self.worker: threading.Thread | None = None
         self.signal_dir: str | None = None  # watched by the server: a file written there rebuilds
         self.stopped = False
 
-    def for_build(self, resolved: Resolved, site_dir: Path) -> dict[str, bytes]:
+    def for_build(self, resolved: Handbook, site_dir: Path) -> dict[str, bytes]:
         key = _digest(resolved)
         docs: dict[str, bytes] | None = None
         with self.lock:
@@ -315,7 +315,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
     site: SchoolSite
     serving = False
     documents: _ServedDocuments | None = None
-    resolved: Resolved | None = None
+    resolved: Handbook | None = None
     """Set by `policy-site build` for one build: the school's policy, resolved and checked."""
     failed: list[tuple[str, str]] | None = None
     """`serve` only: why the latest build could not make the school's site, shown in the browser."""

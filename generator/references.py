@@ -148,19 +148,16 @@ class _Text:
 
 
 def _texts(checked: Checked) -> Iterable[_Text]:
-    from generator.validate import policy_texts
+    from generator.validate import overlay_texts, policy_texts
+    from generator.variants import layer_view
 
     for policy in checked.project.policies.values():
         for text in policy_texts(policy):
             yield _Text(text.text, text.path, text.line)
-    for variant in checked.project.schools.values():
-        school = variant.model
-        for clause_id, body in school.replace.items():
-            yield _Text(body, variant.path, variant.doc.line(("replace", clause_id)))
-        for clause_id, body in school.append.items():
-            yield _Text(body, variant.path, variant.doc.line(("append", clause_id)))
-        for i, ins in enumerate(school.insert):
-            yield _Text(ins.clause.text, variant.path, variant.doc.line(("insert", i, "clause", "text")))
+    for layer in checked.project.schools.values():
+        for policy_id in layer.model.policies:
+            for text in overlay_texts(layer_view(layer, policy_id)):
+                yield _Text(text.text, text.path, text.line)
 
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][+-]?[0-9]?\s*(#.*)?$")

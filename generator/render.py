@@ -19,6 +19,8 @@ FORMS_PAGE = "forms.md"
 FULL_TEXT_PAGE = "full-text.md"
 POSTER = "downloads/dos-donts-poster.pdf"
 POLICY_PDF = "downloads/policy.pdf"
+HANDBOOK_PDF = "downloads/handbook.pdf"
+"""At the root of the school's site: every policy's PDF, one after another."""
 _PLACEHOLDER = re.compile(f"{VARIABLE.pattern}|{XREF.pattern}")
 CHECK_HEADINGS = {"✓", "✔", "☑", "☐", "✗", "x", "tick", "yes", "no", "y/n", "done"}
 TOPIC_ORDER = ("phones", "photos", "social media", "contact with pupils", "email", "passwords", "devices", "data", "conduct", "reporting")
@@ -77,12 +79,21 @@ def in_policy_document(section: Section, dos_donts: DosDonts | None) -> bool:
 HANDBOOK_SUMMARY_NOTE = "This list is the handbook's summary of the policy, not the policy's own words. Each item links to the clause it comes from: where they differ, the clause's wording prevails."
 
 
+Others = Mapping[str, tuple[str, Mapping[str, "Target"]]]
+"""The school's other policies: policy ID → its title and its targets (pages relative to its folder)."""
+STAFF_EDITION_TARGET = "(a section available in the staff edition)"
+
+
 class Renderer:
-    def __init__(self, resolved: Resolved, downloads: Iterable[str] = (), last_changed: Mapping[str, date] | None = None, banner: str | None = None) -> None:
+    def __init__(self, resolved: Resolved, downloads: Iterable[str] = (), last_changed: Mapping[str, date] | None = None, banner: str | None = None, others: Others | None = None, base: str = "") -> None:
+        """`base`: the folder of the policy's pages as seen from the page being written ('' for the
+        policy's own pages, 'policy-id/' for the handbook's pages at the site's root)."""
         self.r = resolved
         self.downloads = set(downloads)
         self.last_changed = dict(last_changed or {})
         self.banner = banner
+        self.others = dict(others or {})
+        self.base = base
         self.targets = self._targets()
         self.cited_by = self._backlinks()
 
@@ -90,15 +101,29 @@ class Renderer:
         targets: dict[str, Target] = {}
         names = clause_names(self.r)
         for section in self.r.sections:
-            page = section_page(section)
+            page = self.base + section_page(section)
             targets[section.id] = Target(page, None, section.label)
             for clause in section.clauses:
                 targets[clause.id] = Target(page, clause.id, names[clause.id])
             for form_id in section.forms:
                 targets[form_id] = Target(page, f"form-{form_id}", self.r.forms[form_id].model.title)
         for form_id, form in self.r.forms.items():
-            targets.setdefault(form_id, Target(FORMS_PAGE, f"form-{form_id}", form.model.title))
+            targets.setdefault(form_id, Target(self.base + FORMS_PAGE, f"form-{form_id}", form.model.title))
         return targets
+
+    def other(self, reference: str) -> Target | None:
+        """`policy-id:target-id`: the target in another policy of the school, labelled with that
+        policy's title, linked from where this renderer's pages are."""
+        policy_id, _, target_id = reference.partition(":")
+        title, targets = self.others.get(policy_id, ("", {}))
+        target = targets.get(target_id)
+        if target is None:
+            return None
+        up = "" if self.base else "../"
+        return Target(f"{up}{policy_id}/{target.page}", target.anchor, f"{title}, {target.label}")
+
+    def target(self, reference: str) -> Target | None:
+        return self.other(reference) if ":" in reference else self.targets.get(reference)
 
     def _backlinks(self) -> dict[str, list[DoDont]]:
         cited: dict[str, list[DoDont]] = {}
@@ -131,16 +156,15 @@ class Renderer:
                 return self.r.values[name]
             return placeholders.inline(self.r, name) if spec is None or spec.required else ""
 
-        return link_xrefs(substitute(source, value), lambda target_id: self.targets[target_id].label if target_id in self.targets else "(a section available in the staff edition)")
+        return link_xrefs(substitute(source, value), lambda ref: target.label if (target := self.target(ref)) else STAFF_EDITION_TARGET)
 
     def text(self, source: str) -> str:
         return link_xrefs(substitute(source, self.value), self._xref)
 
     def _xref(self, target_id: str) -> str:
         """A link to the target; in the public edition a staff-only target is named but not linked."""
-        if target_id in self.targets:
-            return self.targets[target_id].link()
-        return "(a section available in the staff edition)"
+        target = self.target(target_id)
+        return target.link() if target else STAFF_EDITION_TARGET
 
     def pages(self) -> list[Page]:
         pages = [Page(HOME, "Home", self.home())]
@@ -339,6 +363,11 @@ class Renderer:
             files = [f"[{ext.upper() if ext == 'pdf' else 'Word'}]({download_name(form_id, ext)}){{ download }}" for ext in ("pdf", "docx") if download_name(form_id, ext) in self.downloads]
             out.append(f"- {target.link(form.model.title)}" + (f" — {' · '.join(files)}" if files else ""))
         return "\n".join(out) + "\n"
+
+
+def cross_targets(policies: Iterable[Resolved]) -> Others:
+    """Each policy's title and targets, for the `[[policy-id:target-id]]` references between them."""
+    return {r.policy.id: (r.policy.policy.model.title, Renderer(r).targets) for r in policies}
 
 
 def policy_facts(meta: Metadata) -> list[tuple[str, str]]:

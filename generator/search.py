@@ -103,10 +103,14 @@ def _first_words(text: str) -> str:
 class _Handbook:
     """What the index needs to know of the handbook beyond Material's entries."""
 
-    clauses: dict[str, dict[str, Any]]
-    sections: frozenset[str]
-    section_paths: dict[str, str]
+    clauses: dict[tuple[str, str], dict[str, Any]]
+    """(policy ID, clause ID) → the clause's open data; the policy ID is '' in a one-policy clauses.json."""
+    sections: frozenset[tuple[str, str]]
+    section_paths: dict[tuple[str, str], str]
+    """(policy ID, section ID) → the section page's location."""
     policy: str
+    policies: dict[str, str]
+    """Policy ID → title, for a handbook of several policies (each under its own folder)."""
     page_titles: dict[str, str]
     excluded: frozenset[str]
 
@@ -117,39 +121,46 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     one per other page or heading.
 
     Each entry: `location`, `title`, `text` (plain) and `kind` (clause, item, section or page); a
-    clause or item names its `section` (shown after the policy's title, `config.policy`), any other
-    heading its page's title (`parent`). A clause or item whose `heading` (the words indexed as its
-    title) differs from the title shown carries it. Pages in `excluded` (their paths) are found by
-    their title only.
+    clause or item names its `section` (shown after the policy's title, `config.policy`, or its own
+    `policy` in a handbook of several), any other heading its page's title (`parent`). A clause or
+    item whose `heading` (the words indexed as its title) differs from the title shown carries it.
+    Pages in `excluded` (their paths) are found by their title only.
     """
     data = open_data or {}
-    clauses = {c["id"]: c for c in data.get("clauses", [])}
+    clauses = {((c.get("policy") or {}).get("id", ""), c["id"]): c for c in data.get("clauses", [])}
     docs = material.get("docs", [])
-    sections = frozenset(c["section"]["id"] for c in clauses.values())
+    sections = frozenset((pid, c["section"]["id"]) for (pid, _), c in clauses.items())
     handbook = _Handbook(
         clauses=clauses,
         sections=sections,
-        section_paths={_page_id(d["location"]): d["location"] for d in docs
-                       if "#" not in d["location"] and _page_id(d["location"]) in sections},
+        section_paths={_page_key(d["location"]): d["location"] for d in docs
+                       if "#" not in d["location"] and _page_key(d["location"]) in sections},
         policy=(data.get("policy") or {}).get("title") or "",
+        policies={p["id"]: p["title"] for p in data.get("policies", [])},
         page_titles={d["location"]: _plain(d.get("title", "")) for d in docs if "#" not in d["location"]},
         excluded=excluded,
     )
     entries = [e for e in (_entry(d, handbook) for d in docs) if e]
-    placed = {e["location"].partition("#")[2] for e in entries if e["kind"] == "clause"}
-    entries += [e for c in clauses.values() if c["id"] not in placed for e in _unheaded(c, handbook)]
-    entries += [e for c in clauses.values() for e in _items(c, handbook)]
+    placed = {(_folder(e["location"].partition("#")[0]), e["location"].partition("#")[2]) for e in entries if e["kind"] == "clause"}
+    entries += [e for key, c in clauses.items() if key not in placed for e in _unheaded(key[0], c, handbook)]
+    entries += [e for (pid, _), c in clauses.items() for e in _items(pid, c, handbook)]
     config = {**material.get("config", {}), "policy": handbook.policy, "synonyms": [list(g) for g in synonyms.groups]}
     return {"config": config, "docs": entries}
 
 
-def _page_id(location: str) -> str:
-    return location.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+def _folder(path: str) -> str:
+    """The policy's folder a page is in, in a handbook of several policies; '' otherwise."""
+    return path.split("/", 1)[0] if path.count("/") > 1 or (path.count("/") == 1 and path.endswith(".html")) else ""
 
 
-def _clause_entry(location: str, title: str, clause: dict[str, Any]) -> dict[str, Any]:
-    return {"location": location, "title": title, "text": _clause_text(clause), "kind": "clause",
-            "section": clause["section"]["title"]}
+def _page_key(path: str) -> tuple[str, str]:
+    return _folder(path), path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def _clause_entry(location: str, title: str, clause: dict[str, Any], policy: str) -> dict[str, Any]:
+    entry = {"location": location, "title": title, "text": _clause_text(clause), "kind": "clause",
+             "section": clause["section"]["title"]}
+    return {**entry, "policy": policy} if policy else entry
 
 
 def _heading(clause: dict[str, Any]) -> str:
@@ -157,31 +168,38 @@ def _heading(clause: dict[str, Any]) -> str:
     return _clause_label(clause, "") if clause.get("title") else ""
 
 
-def _section_page(clause: dict[str, Any], handbook: _Handbook) -> str | None:
-    path = handbook.section_paths.get(clause["section"]["id"])
+def _section_page(pid: str, clause: dict[str, Any], handbook: _Handbook) -> str | None:
+    path = handbook.section_paths.get((pid, clause["section"]["id"]))
     return None if path is None or path in handbook.excluded else path
 
 
-def _unheaded(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
+def _named(pid: str, handbook: _Handbook) -> str:
+    """The policy a clause's entry names, in a handbook of several policies."""
+    return handbook.policies.get(pid, handbook.policy) if pid else ""
+
+
+def _unheaded(pid: str, clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
     """A clause with no heading in Material's index (a list, say): an entry at its anchor on its section's page."""
-    path = _section_page(clause, handbook)
+    path = _section_page(pid, clause, handbook)
     if path is None:
         return []
     heading = _heading(clause)
-    return [{**_clause_entry(f"{path}#{clause['id']}", heading or clause["section"]["title"], clause), "heading": heading}]
+    entry = _clause_entry(f"{path}#{clause['id']}", heading or clause["section"]["title"], clause, _named(pid, handbook))
+    return [{**entry, "heading": heading}]
 
 
-def _items(clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
+def _items(pid: str, clause: dict[str, Any], handbook: _Handbook) -> list[dict[str, Any]]:
     """Each anchored item of the clause's list: its text at its anchor, titled by the clause (or
     its section) and the item's first words; `list` is where the clause itself is."""
-    path = _section_page(clause, handbook)
+    path = _section_page(pid, clause, handbook)
     if path is None:
         return []
-    heading = _heading(clause)
+    heading, policy = _heading(clause), _named(pid, handbook)
     shown = heading or clause["section"]["title"]
-    return [{"location": f"{path}#{item['id']}", "title": f"{shown}: {_first_words(item['text'])}", "heading": heading,
-             "text": item["text"], "kind": "item", "section": clause["section"]["title"], "list": f"{path}#{clause['id']}"}
-            for item in clause.get("items", [])]
+    items = [{"location": f"{path}#{item['id']}", "title": f"{shown}: {_first_words(item['text'])}", "heading": heading,
+              "text": item["text"], "kind": "item", "section": clause["section"]["title"], "list": f"{path}#{clause['id']}"}
+             for item in clause.get("items", [])]
+    return [{**item, "policy": policy} for item in items] if policy else items
 
 
 def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
@@ -190,25 +208,29 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
     if path in handbook.excluded:
         return None if anchor else {"location": path, "title": title, "text": "", "kind": "page", "parent": ""}
-    if anchor in handbook.clauses:
-        clause = handbook.clauses[anchor]
-        entry = _clause_entry(location, _clause_label(clause, title), clause)
+    folder, page = _page_key(path)
+    policy = handbook.policies.get(folder, handbook.policy)
+    if (folder, anchor) in handbook.clauses:
+        clause = handbook.clauses[(folder, anchor)]
+        entry = _clause_entry(location, _clause_label(clause, title), clause, policy if folder else "")
         # A handbook label is shown as such ("Handbook label: …"); only its own words are weighed as the title.
         return {**entry, "heading": clause["label"]} if not clause.get("title") and clause.get("label") else entry
-    if not anchor and _page_id(path) in handbook.sections:
-        return {"location": path, "title": title, "text": text, "kind": "section", "parent": handbook.policy}
+    if not anchor and (folder, page) in handbook.sections:
+        return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:
+        own = policy if folder and path.rstrip("/") not in (folder, f"{folder}/index.html") else ""  # a policy's page, under its name
         return {"location": location, "title": title, "text": text, "kind": "page",
-                "parent": handbook.page_titles.get(path, "") if anchor else ""}
+                "parent": handbook.page_titles.get(path, "") if anchor else own}
     return None
 
 
 def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]:
-    """Pages holding the Do's and Don'ts: a digest of clauses, so their text is left to the clauses."""
+    """Pages holding the Do's and Don'ts, and the handbook's own lists of its policies: digests of
+    clauses, so their text is left to the clauses."""
     paths = {d["location"].partition("#")[0] for d in material.get("docs", [])}
     def page(path: str) -> Path:
         return site_dir / path if path.endswith(".html") else site_dir / path / "index.html"
-    return frozenset(p for p in paths if page(p).is_file() and 'class="dd-grid' in page(p).read_text(encoding="utf-8"))
+    return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|handbook-index)', page(p).read_text(encoding="utf-8")))
 
 
 def install(site_dir: Path, synonyms: Synonyms) -> None:

@@ -14,7 +14,7 @@ from generator.changes import (
     WHATS_CHANGED_PAGE,
     atom_feed,
     changes_since_adopted,
-    clauses_json,
+    handbook_clauses_json,
     differs_from_model,
     differs_from_model_page,
     last_changed,
@@ -23,13 +23,15 @@ from generator.changes import (
 
 from generator.edition import for_edition
 from generator.errors import Problem
-from generator.render import Renderer, Page
+from generator.handbook_pages import handbook_pages
+from generator.model import School
+from generator.render import HOME, Others, Page, Renderer, cross_targets
 from generator.sanitize import escape_text
 from generator.sources import FolderReader
 from generator.status import overdue_banner
 from generator.text import substitute
 from generator.validate import check
-from generator.variants import Resolved
+from generator.variants import Handbook, Resolved
 
 CSS_PATH = "assets/school.css"
 WHATS_CHANGED_PREVIEW = (
@@ -40,20 +42,45 @@ SHARED_PAGES = (("Using this handbook", "how-to-use.md"), ("Accessibility statem
 
 
 @dataclass
-class SchoolSite:
+class PolicyPart:
+    """One policy of the handbook: its pages, under `<policy-id>/` in the site."""
+
     resolved: Resolved
     renderer: Renderer
     pages: list[Page]
+
+    @property
+    def id(self) -> str:
+        return self.resolved.policy.id
+
+    @property
+    def title(self) -> str:
+        return self.resolved.policy.policy.model.title
+
+    @property
+    def category(self) -> str:
+        return self.resolved.policy.policy.model.category
+
+    def path(self, page: str) -> str:
+        return f"{self.id}/{page}"
+
+
+@dataclass
+class SchoolSite:
+    handbook: Handbook
+    parts: list[PolicyPart]
+    pages: list[Page]
+    """The handbook's own pages at the site's root (home, register, quick reference, forms)."""
     files: dict[str, str | bytes] = field(default_factory=dict)
 
     @property
-    def school(self):
-        return self.resolved.school.model
+    def school(self) -> School:
+        return self.handbook.school.model
 
     @property
     def site_name(self) -> str:
         """HTML, as MkDocs' templates print it unescaped."""
-        return escape_text(f"{self.school.short_name or self.school.name or self.school.id}: {self.resolved.policy.policy.model.title}")
+        return escape_text(f"{self.handbook.short_name}: policy handbook")
 
     @property
     def logo(self) -> str | None:
@@ -66,15 +93,29 @@ class SchoolSite:
     @property
     def nav(self) -> list[dict[str, object]]:
         nav: list[dict[str, object]] = [{escape_text(page.title): page.path} for page in self.pages]
+        for category, parts in _by_category(self.parts):
+            nav.append({escape_text(category): [{escape_text(part.title): _policy_nav(part)} for part in parts]})
         nav.append({"About this handbook": [{title: path} for title, path in SHARED_PAGES]})
         return nav
 
     def fill(self, markdown: str) -> str:
-        return substitute(markdown, self.renderer.value)
+        values = self.handbook.values
+        return substitute(markdown, lambda name: escape_text(values[name]) if name in values else "")
 
 
-def school_css(resolved: Resolved) -> str:
-    colour = resolved.school.model.branding.primary_color if resolved.school.model.branding else "#3f51b5"
+def _policy_nav(part: PolicyPart) -> list[dict[str, str]]:
+    return [{escape_text("Cover and contents" if page.path == HOME else page.title): part.path(page.path)} for page in part.pages]
+
+
+def _by_category(parts: list[PolicyPart]) -> list[tuple[str, list[PolicyPart]]]:
+    groups: dict[str, list[PolicyPart]] = {}
+    for part in parts:
+        groups.setdefault(part.category, []).append(part)
+    return list(groups.items())
+
+
+def school_css(handbook: Handbook) -> str:
+    colour = handbook.school.model.branding.primary_color if handbook.school.model.branding else "#3f51b5"
     return (
         ":root, [data-md-color-scheme=default] {\n"
         f"  --md-primary-fg-color: {colour};\n"
@@ -95,12 +136,12 @@ def prepare(
     school: str,
     edition: str = "staff",
     history: bool = True,
-    resolved: Resolved | None = None,
-    documents: Callable[[Resolved], dict[str, bytes]] | None = None,
+    resolved: Handbook | None = None,
+    documents: Callable[[Handbook], dict[str, bytes]] | None = None,
 ) -> tuple[SchoolSite | None, list[Problem]]:
     """Everything for one school's site; `history=False` (live preview) skips the git history walk.
 
-    `resolved`: the school's policy when the caller has already checked the sources (a build of
+    `resolved`: the school's handbook when the caller has already checked the sources (a build of
     many schools), so they are not loaded and checked again. `documents`: what makes the PDFs
     and Word files (live preview makes them in the background)."""
     problems: list[Problem] = []
@@ -109,11 +150,32 @@ def prepare(
         if not checked.ok or school not in checked.schools:
             return None, checked.problems
         resolved, problems = checked.schools[school], checked.problems
-    resolved = for_edition(resolved, edition)  # the one filter: nothing below sees staff-only data in a public build
-    public = edition == "public"
+    handbook = for_edition(resolved, edition)  # the one filter: nothing below sees staff-only data in a public build
+    downloads = (documents or build_downloads)(handbook)
+    others = cross_targets(handbook.policies)
+    today = build_date()
+    files: dict[str, str | bytes] = {}
+    parts: list[PolicyPart] = []
+    changed_by_policy: dict[str, dict[str, date]] = {}
+    for policy in handbook.policies:
+        part, changed = _policy_part(root, policy, downloads, others, history, today, files)
+        parts.append(part)
+        changed_by_policy[policy.policy.id] = changed
+    files.update(downloads)
+    pages = handbook_pages(handbook, parts, downloads, today)
+    files.update({page.path: page.markdown for page in pages})
+    files[CSS_PATH] = school_css(handbook)
+    files[CLAUSES_JSON] = handbook_clauses_json(handbook, changed_by_policy, directory_urls=not _offline())
+    return SchoolSite(handbook, parts, pages, files), problems
+
+
+def _policy_part(root: Path, resolved: Resolved, downloads: dict[str, bytes], others: Others, history: bool, today: date, files: dict[str, str | bytes]) -> tuple[PolicyPart, dict[str, date]]:
+    """One policy's pages (and feed) into `files`, under its folder."""
+    school, policy_id = resolved.school.model.id, resolved.policy.id
+    public = resolved.edition == "public"
+    own = {path.removeprefix(f"{policy_id}/") for path in downloads if path.startswith(f"{policy_id}/")}
     changed = last_changed(root, school, current=resolved) if history else {}
-    downloads = (documents or build_downloads)(resolved)
-    renderer = Renderer(resolved, downloads, changed, banner=overdue_banner(resolved, build_date()))
+    renderer = Renderer(resolved, own, changed, banner=overdue_banner(resolved, today), others=others)
     pages = renderer.pages()
     school_changes = changes_since_adopted(root, school, current=resolved) if history else None
     if school_changes is not None:
@@ -122,14 +184,12 @@ def prepare(
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", WHATS_CHANGED_PREVIEW))
     if differs_from_model(resolved):
         pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
-    files: dict[str, str | bytes] = {page.path: page.markdown for page in pages}
-    files.update(downloads)
-    files[CSS_PATH] = school_css(resolved)
-    files[CLAUSES_JSON] = clauses_json(resolved, changed, directory_urls=not _offline())
+    part = PolicyPart(resolved, renderer, pages)
+    files.update({part.path(page.path): page.markdown for page in pages})
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
-        files[FEED_PATH] = atom_feed(resolved, school_changes, site_url)
-    return SchoolSite(resolved, renderer, pages, files), problems
+        files[part.path(FEED_PATH)] = atom_feed(resolved, school_changes, f"{site_url}{policy_id}/")
+    return part, changed
 
 
 def _offline() -> bool:
@@ -137,7 +197,7 @@ def _offline() -> bool:
     return os.environ.get("OFFLINE", "").strip().lower() in ("true", "1", "yes")
 
 
-def build_downloads(resolved: Resolved) -> dict[str, bytes]:
-    from generator.downloads import build_downloads as documents
+def build_downloads(handbook: Handbook) -> dict[str, bytes]:
+    from generator.downloads import handbook_downloads
 
-    return documents(resolved)
+    return handbook_downloads(handbook)

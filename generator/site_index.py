@@ -8,7 +8,7 @@ from datetime import date
 
 from generator.dates import display_date, parse_policy_date
 from generator.validate import Checked
-from generator.variants import Resolved
+from generator.variants import Handbook, Resolved
 
 DEFAULT_COLOUR = "#3f51b5"
 
@@ -57,15 +57,24 @@ def review_status(resolved: Resolved, today: date) -> Review:
     return Review("undated", "No adoption or review date given")
 
 
-def _card(school_id: str, resolved: Resolved, today: date) -> str:
-    school = resolved.school.model
+def _card(school_id: str, handbook: Handbook, today: date) -> str:
+    """A school's handbook: its name, its one policy's status, or how many policies and how many overdue."""
+    school = handbook.school.model
     colour = school.branding.primary_color if school.branding else DEFAULT_COLOUR
-    review = review_status(resolved, today)
-    adopted = f"<p>Adopted {html.escape(display_date(resolved.metadata.adopted))}</p>" if resolved.metadata.adopted and review.kind != "adopted" else ""
+    reviews = [review_status(r, today) for r in handbook.policies]
+    if len(handbook.policies) == 1:
+        resolved, review = handbook.policies[0], reviews[0]
+        title = resolved.policy.policy.model.title
+        adopted = f"<p>Adopted {html.escape(display_date(resolved.metadata.adopted))}</p>" if resolved.metadata.adopted and review.kind != "adopted" else ""
+    else:
+        late = sum(r.kind == "overdue" for r in reviews)
+        title = f"{len(handbook.policies)} policies"
+        adopted = ""
+        review = Review("overdue", f"{late} overdue for review") if late else Review("adopted", "None overdue for review")
     return (
         f'    <li class="school" style="--colour: {html.escape(colour)}">\n'
         f'      <h2><a href="{html.escape(school_id)}/">{html.escape(school.name or school_id)}</a></h2>\n'
-        f"      <p>{html.escape(resolved.policy.policy.model.title)}</p>\n"
+        f"      <p>{html.escape(title)}</p>\n"
         f"      {adopted}\n"
         f'      <span class="status {review.kind}">{html.escape(review.text)}</span>\n'
         "    </li>"

@@ -166,11 +166,11 @@ def school_status(resolved: Resolved, problems: list[Problem], repo: Path, today
 
 
 def statuses(root: Path, today: date, reader: Reader | None = None, checked: Checked | None = None) -> list[Status]:
-    """The status of every published school, in ID order."""
+    """The status of every policy of every published school, in school ID order, then the handbook's order."""
     reader = reader or FolderReader(root)
     checked = checked or check(reader)
     problems = sorted(set(checked.problems) | set(scan(checked, reader)))
-    return [school_status(checked.schools[s], problems, root, today) for s in sorted(checked.schools)]
+    return [school_status(r, problems, root, today) for s in sorted(checked.schools) for r in checked.schools[s].policies]
 
 
 def format_json(rows: list[Status], today: date) -> str:
@@ -187,13 +187,15 @@ def _wide_cells(r: Status) -> tuple[str, ...]:
     return (r.school, r.policy, r.adopted or "—", r.review_due or "—", r.review, ", ".join(r.unset_variables) or "—", str(r.warnings), str(r.model_changes))
 
 
-def _narrow_cells(r: Status) -> tuple[str, ...]:
-    return (r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
+def _narrow_cells(r: Status, several: bool = False) -> tuple[str, ...]:
+    """`several`: the school keeps more than one policy, so its rows name the policy too."""
+    return (f"{r.school}: {r.policy}" if several else r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
 
 
 def format_table(rows: list[Status], width: int | None = TABLE_WIDTH) -> str:
     """Fits `width` columns (the widest cells wrap); `width=None`: every column, unwrapped."""
-    header, cells = (COLUMNS, [_wide_cells(r) for r in rows]) if width is None else (NARROW, [_narrow_cells(r) for r in rows])
+    several = {r.school for r in rows if sum(o.school == r.school for o in rows) > 1}
+    header, cells = (COLUMNS, [_wide_cells(r) for r in rows]) if width is None else (NARROW, [_narrow_cells(r, r.school in several) for r in rows])
     table = [header, *cells]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     if width is not None:

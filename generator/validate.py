@@ -9,12 +9,12 @@ from generator.branding import check_branding
 from generator.errors import Problem, did_you_mean
 from generator.limits import MAX_CHARS, limits
 from generator.load import LoadedPolicy, Located, Project, load_project
-from generator.model import VARIABLE, School, Variable, clause_ids
+from generator.model import VARIABLE, Layer, Variable, clause_ids
 from generator.references import scan
 from generator.safety import unsafe
 from generator.sources import Reader
 from generator.text import BUILT_IN, variables_in, xrefs_in
-from generator.variants import Resolved, resolve
+from generator.variants import Handbook, Resolved, adopted_ids, layer_chain, layer_view, resolve_handbook
 
 MAX_ROWS = 500
 MAX_COLUMNS = 20
@@ -29,7 +29,8 @@ FORMATS = {
 @dataclass
 class Checked:
     project: Project
-    schools: dict[str, Resolved] = field(default_factory=dict)
+    schools: dict[str, Handbook] = field(default_factory=dict)
+    """Each published school's handbook."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -49,7 +50,10 @@ class Text:
 def check(reader: Reader, school: str | None = None) -> Checked:
     project, problems = load_project(reader)
     checked = Checked(project, problems=problems)
+    judged = _judged_policies(project, school)
     for policy_id, policy in list(project.policies.items()):
+        if judged is not None and policy_id not in judged:
+            continue
         if bounded := [*limits(policy_texts(policy)), *_table_sizes(policy)]:
             checked.problems += [*bounded, *_structure(policy, project.unreadable)]
             _set_aside(project, policy_id)
@@ -58,24 +62,45 @@ def check(reader: Reader, school: str | None = None) -> Checked:
     for school_id, variant in project.schools.items():
         if school and school_id != school:
             continue
-        resolved, found = resolve(project, school_id)
+        handbook, found = resolve_handbook(project, school_id)
         checked.problems += found
-        if resolved is None:
+        if handbook is None:
             continue
-        bounded = limits(overlay_texts(variant)) or _filled_limits(resolved)
-        checked.problems += bounded or check_school(resolved, variant)
+        bounded: list[Problem] = []
+        for resolved in handbook.policies:
+            view = layer_view(variant, resolved.policy.id)
+            found = limits(overlay_texts(view)) or _filled_limits(resolved)
+            checked.problems += found or check_school(resolved, view)
+            bounded += found
+        checked.problems += [] if bounded or not variant.model.publish else cross_policy_refs(handbook)  # a trust's policies may cite ones its schools add
         checked.problems += check_branding(variant, reader)
         if variant.model.publish and not bounded:
-            checked.schools[school_id] = resolved
+            checked.schools[school_id] = handbook
     if not project.policies and not project.unreadable:
         checked.problems.append(Problem("policies", 1, "no policy found; expected a folder policies/<policy-id>/ holding a policy.yml"))
-    elif not project.schools:
+    elif not project.schools and not any(p.path.startswith("policies/schools/") for p in checked.problems):
         checked.problems.append(Problem("policies/schools", 1, "no school found; expected a file policies/schools/<school-id>.yml (see README: Adding a school)"))
     if school and school not in project.schools and not _school_file_failed(school, checked.problems):
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
     checked.problems += scan(checked, reader)
+    if judged is not None:
+        checked.problems = [p for p in checked.problems if _judged_path(p.path, judged, project)]
     checked.problems = sorted(set(checked.problems))
     return checked
+
+
+def _judged_path(path: str, judged: set[str], project: Project) -> bool:
+    """A problem in a policy the school does not adopt is not the school's (`--school X`)."""
+    parts = path.split("/")
+    return not (len(parts) > 2 and parts[0] == "policies" and parts[1] != "schools" and parts[1] not in judged)
+
+
+def _judged_policies(project: Project, school: str | None) -> set[str] | None:
+    """With `--school X`, only the policies X adopts are judged (what X publishes)."""
+    if not school or school not in project.schools:
+        return None
+    chain, _ = layer_chain(project, school)
+    return set(adopted_ids(chain)) if chain else None
 
 
 def _school_file_failed(school: str, problems: list[Problem]) -> bool:
@@ -205,16 +230,16 @@ def _texts(policy: LoadedPolicy) -> list[Problem]:
             if use.name not in declared:
                 problems.append(Problem(text.path, text.line + use.line_offset, f"unknown variable '{use.name}'{did_you_mean(use.name, declared)}; expected one declared in {policy.policy.path} or built in ({', '.join(BUILT_IN)})"))
         for use in xrefs_in(text.text):
-            if use.name not in targets:
+            if ":" not in use.name and use.name not in targets:
                 problems.append(Problem(text.path, text.line + use.line_offset, f"cross-reference to '{use.name}', which does not exist{did_you_mean(use.name, targets)}; expected a clause, section or form ID"))
     return problems
 
 
-def check_school(resolved: Resolved, variant: Located[School]) -> list[Problem]:
+def check_school(resolved: Resolved, variant: Located[Layer]) -> list[Problem]:
     return [*_school_variables(resolved), *_omitted_refs(resolved), *unsafe(overlay_texts(variant))]
 
 
-def overlay_texts(variant: Located[School]) -> Iterable[Text]:
+def overlay_texts(variant: Located[Layer]) -> Iterable[Text]:
     school, doc = variant.model, variant.doc
     for key in ("replace", "append"):
         for clause_id, text in getattr(school, key).items():
@@ -230,14 +255,17 @@ def _school_variables(resolved: Resolved) -> list[Problem]:
         for name, value in variant.model.variables.items():
             line = variant.doc.line(("variables", name))
             if name not in specs and name not in BUILT_IN:
-                problems.append(Problem(variant.path, line, f"unknown variable '{name}'{did_you_mean(name, specs)}; expected one declared in {resolved.policy.policy.path}"))
+                problems.append(Problem(variant.path, line, f"unknown variable '{name}' for policy '{resolved.policy.id}'{did_you_mean(name, specs)}; expected one declared in {resolved.policy.policy.path} (a fact every policy may use goes under facts:)"))
             elif name in specs:
                 problems += _format(variant.path, line, name, value, specs[name])
+        for name, value in variant.model.facts.items():
+            if name in specs:
+                problems += _format(variant.path, variant.doc.line(("facts", name)), name, value, specs[name])
     used = {u.name: t for t in _resolved_texts(resolved) for u in variables_in(t.text)}
     for name, spec in specs.items():
         if spec.required and name not in resolved.values and name in used:
             school = resolved.school
-            problems.append(Problem(school.path, school.doc.line(("variables",)), f"required variable '{name}' ({spec.description}) has no value; staff see a blank and 'ask the school office' (used at {used[name].path}:{used[name].line}); expected a value under variables:", "warning"))
+            problems.append(Problem(school.path, school.doc.line(("variables",)), f"required variable '{name}' ({spec.description}) has no value; staff see a blank and 'ask the school office' (used at {used[name].path}:{used[name].line}); expected a value under facts: or under the policy's variables:", "warning"))
     return problems
 
 
@@ -269,4 +297,22 @@ def _omitted_refs(resolved: Resolved) -> list[Problem]:
             for j, clause_id in enumerate(item.clauses):
                 if clause_id in omitted:
                     problems.append(Problem(dd.path, dd.doc.line(("items", i, "clauses", j)), f"item '{item.id}' cites clause '{clause_id}', which school '{school}' omits; expected the school to keep it (or to replace it instead)"))
+    return problems
+
+
+def cross_policy_refs(handbook: Handbook) -> list[Problem]:
+    """`[[policy:id]]` names a policy the school adopts and a clause, section or form the school keeps in it."""
+    present = {r.policy.id: {c.id for c in r.clauses()} | {s.id for s in r.sections} | set(r.forms) for r in handbook.policies}
+    problems = []
+    for resolved in handbook.policies:
+        for text in _resolved_texts(resolved):
+            for use in xrefs_in(text.text):
+                if ":" not in use.name:
+                    continue
+                policy_id, target = use.name.split(":", 1)
+                where = text.line + use.line_offset
+                if policy_id not in present:
+                    problems.append(Problem(text.path, where, f"cross-reference to policy '{policy_id}', which school '{handbook.id}' does not adopt{did_you_mean(policy_id, present)}; expected one of its policies: {', '.join(sorted(present))}"))
+                elif target not in present[policy_id]:
+                    problems.append(Problem(text.path, where, f"cross-reference to '{target}' in policy '{policy_id}', which has no such clause, section or form for school '{handbook.id}'{did_you_mean(target, present[policy_id])}; expected an ID that policy keeps"))
     return problems

@@ -1,11 +1,13 @@
-"""A school's variant chain (model → trust → school) applied to its model: one resolved policy."""
+"""A school's layers (model → local authority → trust → school) applied to the models it adopts:
+one resolved policy per adoption, and the school's handbook holding them all."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 from generator.errors import Problem, did_you_mean
 from generator.load import LoadedPolicy, Located, Project
-from generator.model import ClauseEntry, DosDonts, Form, Metadata, School
+from generator.model import ClauseEntry, DosDonts, Form, Layer, Metadata, School
+from generator.sources import Doc
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ class Section:
 
 @dataclass(frozen=True)
 class Resolved:
-    school: Located[School]
-    chain: tuple[Located[School], ...]
+    """One policy resolved for one school: its model with each layer's adoption applied."""
+
+    school: Located[Layer]
+    chain: tuple[Located[Layer], ...]
     policy: LoadedPolicy
     metadata: Metadata
     values: dict[str, str]
@@ -102,24 +106,38 @@ class _Content:
     label: str | None = None
 
 
-def variant_chain(project: Project, school_id: str) -> tuple[list[Located[School]], str | None, list[Problem]]:
-    """The variants from the policy's side to the school, and the policy they rest on."""
+def layer_chain(project: Project, school_id: str) -> tuple[list[Located[School]], list[Problem]]:
+    """The layers from the outermost (a local authority's or trust's) to the school."""
     chain: list[Located[School]] = []
-    current = school_id
-    while current in project.schools:
-        variant = project.schools[current]
+    current: str | None = school_id
+    while current is not None:
+        if current not in project.schools:
+            last = chain[0]
+            return [], [Problem(last.path, last.doc.line(("extends",)), f"extends '{current}', which is not a school or layer{did_you_mean(current, project.schools)}; expected the ID of a file in policies/schools/")]
+        layer = project.schools[current]
         if any(v.model.id == current for v in chain):
             loop = " → ".join([v.model.id for v in reversed(chain)] + [current])
-            return [], None, [Problem(variant.path, variant.doc.line(("adopts",)), f"variant chain loops: {loop}; expected it to end at a policy")]
-        chain.insert(0, variant)
-        current = variant.model.adopts
-    if current in project.policies:
-        return chain, current, []
-    if f"policies/{current}/policy.yml" in project.unreadable:
-        return [], None, []  # the policy's own problem is reported; this school cannot be checked further
-    last = chain[0]
-    known = list(project.policies) + list(project.schools)
-    return [], None, [Problem(last.path, last.doc.line(("adopts",)), f"adopts '{current}', which is neither a policy nor a variant{did_you_mean(current, known)}; expected a policy ID or a school ID")]
+            return [], [Problem(layer.path, layer.doc.line(("extends",)), f"layers loop: {loop}; expected the chain of `extends` to end at a layer that extends nothing")]
+        chain.insert(0, layer)
+        current = layer.model.extends
+    return chain, []
+
+
+def adopted_ids(chain: list[Located[School]]) -> list[str]:
+    """Every policy adopted along the chain, each once, in the order first adopted."""
+    return list(dict.fromkeys(pid for layer in chain for pid in layer.model.policies))
+
+
+def layer_view(layer: Located[School], policy_id: str) -> Located[Layer]:
+    """`layer` as it bears on one policy: its own facts and its adoption of that policy, with the
+    adoption's keys at the top so that `doc.line(("omit", 0))` finds the line in the school file."""
+    school, adoption = layer.model, layer.model.policies.get(policy_id)
+    own = {k: getattr(adoption, k) for k in type(adoption).model_fields} if adoption else {}
+    model = Layer(id=school.id, publish=school.publish, name=school.name, short_name=school.short_name, site_url=school.site_url,
+                  branding=school.branding, facts=school.facts, adopted=adoption is not None, **own)
+    lines = {loc: n for loc, n in layer.doc.lines.items() if not loc or loc[0] != "policies"}
+    lines.update({loc[2:]: n for loc, n in layer.doc.lines.items() if loc[:2] == ("policies", policy_id)})
+    return Located(model, Doc(layer.path, {}, lines))
 
 
 def _tree(entries: list[ClauseEntry]) -> list[_Node]:
@@ -150,13 +168,13 @@ def _locate(trees: dict[str, list[_Node]], clause_id: str) -> tuple[list[_Node],
     return None
 
 
-def _apply(variant: Located[School], trees: dict[str, list[_Node]], content: dict[str, _Content]) -> list[Problem]:
+def _apply(variant: Located[Layer], policy_id: str, trees: dict[str, list[_Node]], content: dict[str, _Content]) -> list[Problem]:
     school, problems = variant.model, []
 
     def missing(key: tuple, clause_id: str) -> bool:
         if _locate(trees, clause_id):
             return clause_id not in content  # listed, but its file failed to load: that problem is reported
-        problems.append(Problem(variant.path, variant.doc.line(key), f"{key[0]} names clause '{clause_id}', which is not in the policy it adopts{did_you_mean(clause_id, content)}; expected an existing clause ID"))
+        problems.append(Problem(variant.path, variant.doc.line(key), f"{key[0]} names clause '{clause_id}', which is not in the policy '{policy_id}'{did_you_mean(clause_id, content)}; expected an existing clause ID"))
         return True
 
     for i, clause_id in enumerate(school.omit):
@@ -197,17 +215,19 @@ def _number(nodes: list[_Node], prefix: str | None, depth: int, section: str, co
     return out
 
 
-def _merge_metadata(base: Metadata, variants: list[Located[School]]) -> Metadata:
+def _merge_metadata(base: Metadata, variants: list[Located[Layer]]) -> Metadata:
     for variant in variants:
         if variant.model.metadata:
             base = base.model_copy(update=variant.model.metadata.model_dump(exclude_none=True, exclude_unset=True))
     return base
 
 
-def _values(policy: LoadedPolicy, chain: list[Located[School]]) -> dict[str, str]:
+def _values(policy: LoadedPolicy, chain: list[Located[Layer]]) -> dict[str, str]:
+    """The model's defaults, then each layer's facts and its values for this policy (nearest wins)."""
     school = chain[-1].model
     values = {name: spec.default for name, spec in policy.policy.model.variables.items() if spec.default is not None}
     for variant in chain:
+        values.update(variant.model.facts)
         values.update(variant.model.variables)
     values.setdefault("school_name", school.name or school.id)
     values.setdefault("school_short_name", school.short_name or school.name or school.id)
@@ -215,11 +235,8 @@ def _values(policy: LoadedPolicy, chain: list[Located[School]]) -> dict[str, str
     return values
 
 
-def resolve(project: Project, school_id: str) -> tuple[Resolved | None, list[Problem]]:
-    chain, policy_id, problems = variant_chain(project, school_id)
-    if policy_id is None:
-        return None, problems
-    policy = project.policies[policy_id]
+def resolve_layers(policy: LoadedPolicy, chain: list[Located[Layer]]) -> tuple[Resolved, list[Problem]]:
+    problems: list[Problem] = []
     content = {
         cid: _Content(c.model.title, c.doc.body, c.model.numbered, c.path, c.doc.body_line, tuple(c.model.topics), c.model.staff_only, c.model.label)
         for cid, c in policy.clauses.items()
@@ -227,7 +244,7 @@ def resolve(project: Project, school_id: str) -> tuple[Resolved | None, list[Pro
     sections = [s for s in policy.policy.model.sections]
     trees = {s.id: _tree(s.clauses) for s in sections}
     for variant in chain:
-        problems += _apply(variant, trees, content)
+        problems += _apply(variant, policy.id, trees, content)
     resolved_sections, n = [], 0
     for s in sections:
         number = None
@@ -247,3 +264,65 @@ def resolve(project: Project, school_id: str) -> tuple[Resolved | None, list[Pro
         forms=dict(policy.forms),
     )
     return resolved, problems
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """A school's handbook: every policy it adopts, each resolved for it, in a stable order."""
+
+    school: Located[School]
+    chain: tuple[Located[School], ...]
+    policies: tuple[Resolved, ...]
+    edition: str = "staff"
+
+    @property
+    def id(self) -> str:
+        return self.school.model.id
+
+    @property
+    def name(self) -> str:
+        return self.school.model.name or self.school.model.id
+
+    @property
+    def short_name(self) -> str:
+        return self.school.model.short_name or self.name
+
+    def policy(self, policy_id: str) -> Resolved | None:
+        return next((r for r in self.policies if r.policy.id == policy_id), None)
+
+    @property
+    def values(self) -> dict[str, str]:
+        """The values every page of the handbook may use: the school's facts and names."""
+        values: dict[str, str] = {}
+        for layer in self.chain:
+            values.update(layer.model.facts)
+        values.setdefault("school_name", self.name)
+        values.setdefault("school_short_name", self.short_name)
+        return values
+
+
+def policy_order(resolved: Resolved) -> tuple[str, str]:
+    model = resolved.policy.policy.model
+    return (model.category.casefold(), model.title.casefold())
+
+
+def resolve_handbook(project: Project, school_id: str) -> tuple[Handbook | None, list[Problem]]:
+    """Every policy the school adopts, resolved; a policy that does not exist is a path:line error."""
+    chain, problems = layer_chain(project, school_id)
+    if not chain:
+        return None, problems
+    policies: list[Resolved] = []
+    for policy_id in adopted_ids(chain):
+        if f"policies/{policy_id}/policy.yml" in project.unreadable:
+            return None, problems  # the policy's own problem is reported; the school cannot be checked against it
+        if policy_id not in project.policies:
+            layer = next(v for v in chain if policy_id in v.model.policies)
+            problems.append(Problem(layer.path, layer.doc.line(("policies", policy_id)), f"adopts policy '{policy_id}', which does not exist{did_you_mean(policy_id, project.policies)}; expected the ID of a policy in policies/<policy-id>/policy.yml"))
+            continue
+        resolved, found = resolve_layers(project.policies[policy_id], [layer_view(v, policy_id) for v in chain])
+        problems += found
+        policies.append(resolved)
+    if not adopted_ids(chain) and chain[-1].model.publish:
+        school = chain[-1]
+        problems.append(Problem(school.path, school.doc.line(("policies",)), f"school '{school_id}' adopts no policy; expected at least one under policies:, e.g. policies: {{{next(iter(project.policies), 'policy-id')}: {{}}}}"))
+    return Handbook(chain[-1], tuple(chain), tuple(sorted(policies, key=policy_order))), problems

@@ -69,11 +69,12 @@ required_by: [intro-b]
 
 SCHOOL = """\
 id: {id}
-adopts: {adopts}
 name: {name}
 short_name: {short}
-variables:
-  lead_name: {lead}
+policies:
+  {adopts}:
+    variables:
+      lead_name: {lead}
 """
 
 
@@ -106,3 +107,8 @@ def project(tmp_path: Path, changes: dict[str, str | None] | None = None) -> Pat
 
 def checked(root: Path) -> Checked:
     return check(FolderReader(root))
+
+
+def adoption(text: str) -> str:
+    """Keys of the school's adoption of `model`, to append to a school file made from SCHOOL."""
+    return textwrap.indent(text, "    ")

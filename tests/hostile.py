@@ -134,7 +134,7 @@ def hostile_files() -> dict[str, str]:
     files["policies/model/clauses/intro-b.md"] = "---\n" + yaml.safe_dump({"id": "intro-b", "title": text["clause-title-script"]}, allow_unicode=True) + "---\nThe {{ head_title }} appoints {{ lead_name }}.\n"
     files["policies/model/dos-donts.yml"] = files["policies/model/dos-donts.yml"].replace("topic: photos", "topic: " + yaml.safe_dump(text["dos-topic"]).splitlines()[0])
     school = yaml.safe_load(SCHOOL.format(id="alpha", adopts="model", name="x", short="x", lead="x"))
-    school.update({"name": text["school-name"], "short_name": text["short-name"], "variables": {"lead_name": text["variable-value"]}})
+    school.update({"name": text["school-name"], "short_name": text["short-name"], "policies": {"model": {"variables": {"lead_name": text["variable-value"]}}}})
     files["policies/schools/alpha.yml"] = yaml.safe_dump(school, sort_keys=False, allow_unicode=True)
     files.pop("policies/schools/beta.yml")
     files["docs/hostile.md"] = f"# Hostile &lt;img src=x onerror={RUN}&gt; bodies {ONERROR}\n\n" + "\n\n".join(f"## {b.name}\n\n{b.markdown}\n" for b in BODIES)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from factories import SCHOOL, checked, project
+from factories import SCHOOL, adoption, checked, project
 from generator.changes import (
     atom_feed,
     changes_since_adopted,
@@ -20,7 +20,7 @@ from generator.changes import (
 from test_diff import ALPHA, commit, edit, git, history_repo, minor_edit_field  # noqa: F401  (autouse fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-PENDING = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Smith") + "append:\n  rules-child-2: Except in an emergency.\n"
+PENDING = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Smith") + adoption("append:\n  rules-child-2: Except in an emergency.\n")
 
 
 def make_tagged(tmp_path):
@@ -47,15 +47,15 @@ def tagged(tmp_path):
 @pytest.fixture(scope="module")
 def whats_changed(tmp_path_factory) -> str:
     repo = make_tagged(tmp_path_factory.mktemp("tagged"))
-    return whats_changed_page(changes_since_adopted(repo, "alpha"), checked(repo).schools["alpha"])
+    return whats_changed_page(changes_since_adopted(repo, "alpha"), checked(repo).schools["alpha"].policy("model"))
 
 
 @pytest.fixture(scope="module")
 def differs(tmp_path_factory) -> str:
     base = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee")
-    result = checked(project(tmp_path_factory.mktemp("differs"), {ALPHA: base + OVERLAY, "policies/model/forms/log.yml": "id: log\ntitle: Incident log\n"}))
+    result = checked(project(tmp_path_factory.mktemp("differs"), {ALPHA: base + adoption(OVERLAY), "policies/model/forms/log.yml": "id: log\ntitle: Incident log\n"}))
     assert result.ok, [str(p) for p in result.problems]
-    return differs_from_model_page(result.schools["alpha"])
+    return differs_from_model_page(result.schools["alpha"].policy("model"))
 
 
 def test_changes_since_adopted(tagged):
@@ -121,7 +121,7 @@ def test_whats_changed_page(whats_changed, fragment):
 
 def test_whats_changed_page_without_history(tmp_path):
     root = project(tmp_path)
-    resolved = checked(root).schools["alpha"]
+    resolved = checked(root).schools["alpha"].policy("model")
     page = whats_changed_page(changes_since_adopted(root, "alpha", resolved), resolved)
     assert "No changes since this policy was adopted in Summer 2019." in page and "git tag" not in page
 
@@ -156,12 +156,12 @@ def test_differs_from_model_page(differs, fragment):
 
 
 def test_unchanged_school_says_so(tmp_path):
-    page = differs_from_model_page(checked(project(tmp_path)).schools["beta"])
+    page = differs_from_model_page(checked(project(tmp_path)).schools["beta"].policy("model"))
     assert "Beta School uses the model *Model Policy* word for word: no clause is left out, replaced or added." in page
 
 
 def test_clauses_json(tagged):
-    resolved = checked(tagged).schools["alpha"]
+    resolved = checked(tagged).schools["alpha"].policy("model")
     data = json.loads(clauses_json(resolved, last_changed(tagged, "alpha", resolved)))
     assert data["school"] == {"id": "alpha", "name": "Alpha School"}
     by_id = {c["id"]: c for c in data["clauses"]}
@@ -176,7 +176,7 @@ def test_clauses_json(tagged):
 
 
 def test_atom_feed_is_valid_with_an_entry_per_adoption(tagged):
-    resolved = checked(tagged).schools["alpha"]
+    resolved = checked(tagged).schools["alpha"].policy("model")
     xml = atom_feed(resolved, changes_since_adopted(tagged, "alpha", resolved), "https://handbooks.example.org/alpha")
     feed = ET.fromstring(xml.encode())
     assert feed.tag == f"{ATOM}feed"
@@ -192,3 +192,14 @@ def test_atom_feed_is_valid_with_an_entry_per_adoption(tagged):
     assert content.get("type") == "html" and "<ins>everyone at</ins>" in content.text
     for entry in entries:
         assert all(entry.find(f"{ATOM}{tag}") is not None for tag in ("id", "title", "updated"))
+
+
+def test_a_tag_for_one_schools_adoption_of_one_policy(tmp_path):
+    repo = history_repo(tmp_path)
+    git(repo, "tag", "adopted/alpha/model/2024-01-15", "HEAD~1")
+    git(repo, "tag", "adopted/alpha/model/2024-03-10", "HEAD")
+    git(repo, "tag", "adopted/alpha/other/2024-04-01", "HEAD")  # another policy's adoption: not this one's
+    git(repo, "tag", "adopted/beta/model/2024-05-01", "HEAD")  # another school's
+    changes = changes_since_adopted(repo, "alpha")
+    assert [c.adoption.tag for c in changes.history] == ["adopted/alpha/model/2024-03-10", "adopted/alpha/model/2024-01-15"]
+    assert [r.id for r in changes.since_previous.added] == ["rules-new"]

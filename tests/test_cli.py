@@ -44,11 +44,11 @@ def test_three_broken_sources_give_three_messages(tmp_path):
 
 
 def test_strict_turns_warnings_into_failure(tmp_path):
-    root = project(tmp_path, {"policies/schools/alpha.yml": "id: alpha\nadopts: model\n"})
+    root = project(tmp_path, {"policies/schools/alpha.yml": "id: alpha\npolicies:\n  model: {}\n"})
     assert policy_site("--root", str(root), "check").returncode == 0
     strict = policy_site("--root", str(root), "check", "--strict")
     assert strict.returncode == 1
-    assert "policies/schools/alpha.yml:1: warning: required variable 'lead_name'" in strict.stderr
+    assert "policies/schools/alpha.yml:3: warning: required variable 'lead_name'" in strict.stderr
 
 
 def test_malformed_yaml_gives_no_traceback(tmp_path):
@@ -75,7 +75,9 @@ def test_committed_schemas_match_the_model():
 def test_schema_rejects_unknown_keys():
     school = json.loads(schema_json(SCHEMAS["school"]))
     assert school["additionalProperties"] is False
-    assert "adopts" in school["required"]
+    assert school["required"] == ["id"]
+    adoption = school["$defs"]["Adoption"]
+    assert adoption["additionalProperties"] is False and {"omit", "replace", "append", "insert", "variables", "metadata"} <= set(adoption["properties"])
 
 
 def test_failed_build_leaves_previous_site_untouched(tmp_path):

@@ -113,8 +113,8 @@ def test_word_redline(old, new, style, expected, words):
 def test_diff_reports_exactly_the_edits(shared_repo):
     result = diff_revisions(shared_repo, "HEAD~1", "HEAD")
     assert (result.errors_a, result.errors_b) == (0, 0)
-    assert sorted(result.schools) == ["alpha", "beta"]
-    alpha = result.schools["alpha"]
+    assert sorted(result.schools) == ["alpha/model", "beta/model"]
+    alpha = result.schools["alpha/model"]
     assert [(r.id, r.number) for r in alpha.added] == [("rules-new", "2.2")]
     assert [(r.id, r.number) for r in alpha.removed] == [("intro-b", "1.2")]
     assert [(m.id, m.before.number, m.after.number, m.after.section) for m in alpha.moved] == [("rules-child-1", "2.1.1", "1.2", "intro")]
@@ -124,7 +124,7 @@ def test_diff_reports_exactly_the_edits(shared_repo):
     assert [(v.key, v.old, v.new) for v in alpha.variables] == [("lead_name", "Ann Lee", "Ann Smith")]
     assert [(f.id, f.details) for f in alpha.forms] == [("log", ("required_by ['intro-b'] → ['intro-a']",))]
     assert (alpha.metadata, alpha.sections, alpha.dos_donts) == ([], [], [])
-    beta = result.schools["beta"]
+    beta = result.schools["beta/model"]
     assert beta.variables == [] and [c.id for c in beta.changed] == ["intro-a"]
 
 
@@ -137,7 +137,7 @@ def test_minor_note_only_counts_when_new(repo):
     """A later reword that keeps the old minor_edit note is substantive."""
     edit(repo, {f"{C}/rules-child-2.md": "---\nid: rules-child-2\ntitle: Calls\nminor_edit: phone → telephone\n---\nStaff must never call parents from a personal telephone.\n"})
     commit(repo, "reword", "2024-04-01")
-    alpha = diff_revisions(repo, "HEAD~1", "HEAD", school="alpha").schools["alpha"]
+    alpha = diff_revisions(repo, "HEAD~1", "HEAD", school="alpha").schools["alpha/model"]
     assert [c.id for c in alpha.changed] == ["rules-child-2"] and alpha.minor == []
 
 

@@ -28,7 +28,7 @@ CHANGES = {
         f"  - {{id: payroll, label: {SECRET_FIELD}, staff_only: true}}\n"
     ),
     "policies/model/forms/escalation.yml": f"id: escalation\ntitle: {SECRET_FORM}\nstaff_only: true\nfields:\n  - {{id: who, label: Who}}\n",
-    "policies/schools/alpha.yml": SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee") + f"  duty_phone: {SECRET_PHONE}\n",
+    "policies/schools/alpha.yml": SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee") + f"      duty_phone: {SECRET_PHONE}\n",
 }
 SECRETS = (SECRET_CLAUSE, SECRET_ITEM, SECRET_FIELD, SECRET_FORM, SECRET_PHONE, "intro-secret", "code-word", "escalation")
 

@@ -90,13 +90,15 @@ def version(v: int) -> dict[str, str | None]:
             "fields:\n  - {id: who, label: Who}\n"
         ),
         ALPHA: (
-            "id: alpha\nadopts: model\nname: Alpha School\nshort_name: Alpha\nsite_url: https://alpha.example.org/handbook/\n"
-            f"variables:\n  lead_name: Ann Lee\n  duty_code: Kestrelxcode{v}\n"
-            "omit: [kestrelx-omitted]\n"
-            f"replace:\n  kestrelx-replaced: Kestrelxreplace{v} wording of our own.\n"
-            f"append:\n  kestrelx-appended: Kestrelxappend{v} added by the school.\n"
-            "insert:\n  - after: rules-after\n"
-            f"    clause: {{id: kestrelx-inserted, title: Kestrelxinsertedtitle, text: Kestrelxinserted{v} text of our own., staff_only: true}}\n"
+            "id: alpha\nname: Alpha School\nshort_name: Alpha\nsite_url: https://alpha.example.org/handbook/\n"
+            f"facts:\n  duty_code: Kestrelxcode{v}\n"
+            "policies:\n  model:\n"
+            "    variables:\n      lead_name: Ann Lee\n"
+            "    omit: [kestrelx-omitted]\n"
+            f"    replace:\n      kestrelx-replaced: Kestrelxreplace{v} wording of our own.\n"
+            f"    append:\n      kestrelx-appended: Kestrelxappend{v} added by the school.\n"
+            "    insert:\n      - after: rules-after\n"
+            f"        clause: {{id: kestrelx-inserted, title: Kestrelxinsertedtitle, text: Kestrelxinserted{v} text of our own., staff_only: true}}\n"
         ),
         "policies/schools/beta.yml": None,
     }
@@ -164,8 +166,9 @@ def _leaks(site: Path) -> dict[str, set[str]]:
 
 def test_every_kind_of_output_is_scanned(sites):
     names = {name.split(":")[0] for name, _ in _every_text(sites["public"])}
-    for expected in ("index.html", "whats-changed/index.html", "search/search_index.json", "changes.xml", "clauses.json",
-                     "sitemap.xml", "downloads/policy.pdf", "downloads/log.docx", "downloads/log.pdf"):
+    for expected in ("index.html", "model/index.html", "model/whats-changed/index.html", "search/search_index.json", "model/changes.xml",
+                     "clauses.json", "register/index.html", "forms/index.html", "dos-donts/index.html", "sitemap.xml",
+                     "downloads/handbook.pdf", "model/downloads/policy.pdf", "model/downloads/log.docx", "model/downloads/log.pdf"):
         assert expected in names
 
 
@@ -180,13 +183,13 @@ def test_staff_edition_shows_every_staff_only_item(sites):
     by_file: dict[str, str] = {}  # the scanner reads inside PDFs and Word files
     for name, text in _every_text(sites["staff"]):
         by_file[name] = by_file.get(name, "") + text
-    assert "Kestrelxplain4" in by_file["downloads/policy.pdf"] and "Kestrelxformintro4" in by_file["downloads/kestrelx-form.pdf"]
-    assert "Kestrelxfield4" in by_file["downloads/log.docx:word/document.xml"]
+    assert "Kestrelxplain4" in by_file["model/downloads/policy.pdf"] and "Kestrelxformintro4" in by_file["model/downloads/kestrelx-form.pdf"]
+    assert "Kestrelxfield4" in by_file["model/downloads/log.docx:word/document.xml"]
 
 
 def test_staff_history_reports_staff_only_changes(sites):
-    page = (sites["staff"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
-    feed = (sites["staff"] / "changes.xml").read_text(encoding="utf-8")
+    page = (sites["staff"] / "model" / "whats-changed" / "index.html").read_text(encoding="utf-8")
+    feed = (sites["staff"] / "model" / "changes.xml").read_text(encoding="utf-8")
     for marker in ("Kestrelxsub2", "Kestrelxsub3", "Kestrelxreplace3", "Kestrelxcode3", "Kestrelxformintro2"):
         assert marker in page and marker in feed
 
@@ -200,13 +203,13 @@ def test_public_edition_keeps_the_public_text(sites):
     for public in ("take photos of children on your own phone", "report calls at once", "Public wording, version 4",
                    "(available in the staff edition)", "Staff report concerns the same day"):
         assert public in text
-    page = (sites["public"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
+    page = (sites["public"] / "model" / "whats-changed" / "index.html").read_text(encoding="utf-8")
     assert "version <del>2.</del><ins>3.</ins>" in page
 
 
 def test_public_history_shows_no_renumbering_caused_by_staff_only_clauses(sites):
-    staff = (sites["staff"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
-    public = (sites["public"] / "whats-changed" / "index.html").read_text(encoding="utf-8")
+    staff = (sites["staff"] / "model" / "whats-changed" / "index.html").read_text(encoding="utf-8")
+    public = (sites["public"] / "model" / "whats-changed" / "index.html").read_text(encoding="utf-8")
     assert "renumbered 2.5 → 2.4" in staff
     assert "renumbered" not in public.lower()
 
@@ -219,22 +222,22 @@ def _numbers(site: Path, section: str) -> list[str]:
 def test_public_clause_numbers_have_no_gaps(sites):
     assert _numbers(sites["staff"], "rules") == STAFF_NUMBERS
     assert _numbers(sites["public"], "rules") == PUBLIC_NUMBERS
-    page = (sites["public"] / "rules" / "index.html").read_text(encoding="utf-8")
+    page = (sites["public"] / "model" / "rules" / "index.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[2-6][^>]*>(\d+(?:\.\d+)+) ", page)
     assert headings == PUBLIC_NUMBERS
-    assert "2.3 Last" in _pdf_text((sites["public"] / "downloads" / "policy.pdf").read_bytes())
-    assert "2.7 Last" in _pdf_text((sites["staff"] / "downloads" / "policy.pdf").read_bytes())
+    assert "2.3 Last" in _pdf_text((sites["public"] / "model" / "downloads" / "policy.pdf").read_bytes())
+    assert "2.7 Last" in _pdf_text((sites["staff"] / "model" / "downloads" / "policy.pdf").read_bytes())
 
 
 def _resolved(root: Path, edition: str):
     checked = check(FolderReader(root), "alpha")
     assert checked.ok, [str(p) for p in checked.problems]
-    return for_edition(checked.schools["alpha"], edition)
+    return for_edition(checked.schools["alpha"], edition).policy("model")
 
 
 def test_source_numbering_kept_when_asked(tmp_path):
     files = version(4)
-    files[ALPHA] = files[ALPHA].replace("short_name: Alpha\n", "short_name: Alpha\npublic_numbering: source\n")
+    files[ALPHA] = files[ALPHA].replace("    variables:\n", "    public_numbering: source\n    variables:\n")
     public = _resolved(project(tmp_path, files), "public")
     assert [c.number for c in public.clauses() if c.section == "rules" and c.number] == ["2.1", "2.1.1", "2.1.3", "2.4", "2.7"]
 
@@ -275,7 +278,7 @@ def test_clauses_under_a_staff_only_clause_are_left_out_with_it(tmp_path):
 
 def test_public_clause_inserted_after_a_staff_only_one(tmp_path):
     files = version(4)
-    files[ALPHA] += "  - after: kestrelx-plain\n    clause: {id: alpha-own, title: Our own, text: A public clause of our own.}\n"
+    files[ALPHA] += "      - after: kestrelx-plain\n        clause: {id: alpha-own, title: Our own, text: A public clause of our own.}\n"
     root = project(tmp_path, files)
     public = _resolved(root, "public")
     assert [(c.id, c.number) for c in public.clauses() if c.section == "rules"][-3:] == [("rules-after", "2.2"), ("alpha-own", "2.3"), ("rules-last", "2.4")]

@@ -22,6 +22,11 @@ from helpers import ROOT
 from test_seeds import CHECKED, SEED_SCHOOL, SEEDS
 
 SCHOOLS = sorted(CHECKED.schools)
+
+
+def policy_dir(site: Path, school: str) -> Path:
+    """The folder of the seed school's one policy in its handbook site."""
+    return site / school / CHECKED.schools[school].policies[0].policy.id
 SEED_OF = {school: seed for seed, school in SEED_SCHOOL.items()} | {"fawood": "000_7094ecd687d3e6c6.txt"}
 NUMBER = re.compile(r"^\s*(appendix\s+\w+\s*[:\-–]?|\d+(\.\d+)*\.?|[a-z]\))\s*", re.I)
 
@@ -104,7 +109,7 @@ def test_every_clause_heading_is_the_policys_or_a_label():
     wrong = []
     for school in ("curzon-crescent", "hampreston", "broomwood", "constance-bridgeman", "parklands"):
         lines = seed_heading_lines(school)
-        for clause in CHECKED.schools[school].clauses():
+        for clause in CHECKED.schools[school].policies[0].clauses():
             lead_in = clause.title and norm(clause.body).startswith(norm(NUMBER.sub("", clause.title)))  # the body's own first words
             if clause.title and (lead_in or not is_seed_heading(clause.title, lines)):
                 wrong.append(f"{school}: {clause.id} title {clause.title!r}")
@@ -114,7 +119,7 @@ def test_every_clause_heading_is_the_policys_or_a_label():
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_policy_pdf_headings_are_in_the_seed(built_site, school):
     lines = seed_heading_lines(school)
-    headings = pdf_headings(built_site / school / "downloads" / "policy.pdf")
+    headings = pdf_headings(policy_dir(built_site, school) / "downloads" / "policy.pdf")
     assert headings, "the policy PDF has no headings"
     assert [h for h in headings if not is_seed_heading(h, lines)] == []
 
@@ -122,15 +127,15 @@ def test_policy_pdf_headings_are_in_the_seed(built_site, school):
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_whole_policy_page_headings_are_in_the_seed(built_site, school):
     lines = seed_heading_lines(school)
-    headings, classes = page_headings(built_site / school / "full-text" / "index.html")
+    headings, classes = page_headings(policy_dir(built_site, school) / "full-text" / "index.html")
     assert not any("handbook-label" in c for c in classes)
     assert [h for h in headings if h != "Contents" and not is_seed_heading(h, lines)] == []
 
 
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_whole_policy_page_holds_every_heading_of_the_pdf(built_site, school):
-    page, _ = page_headings(built_site / school / "full-text" / "index.html")
-    pdf = pdf_headings(built_site / school / "downloads" / "policy.pdf")
+    page, _ = page_headings(policy_dir(built_site, school) / "full-text" / "index.html")
+    pdf = pdf_headings(policy_dir(built_site, school) / "downloads" / "policy.pdf")
     assert [h for h in pdf if norm(h) not in {norm(p) for p in page}] == []
 
 
@@ -140,11 +145,11 @@ def test_whole_policy_page_holds_every_heading_of_the_pdf(built_site, school):
     ("hampreston", "Introduction"),  # its "1.1" was the handbook's: the seed numbers none of its paragraphs (test_numbers.py)
 ])
 def test_whole_policy_page_keeps_numbers_and_headings_named_in_the_issue(built_site, school, heading):
-    assert heading in page_headings(built_site / school / "full-text" / "index.html")[0]
+    assert heading in page_headings(policy_dir(built_site, school) / "full-text" / "index.html")[0]
 
 
 def test_labels_are_shown_as_the_handbooks_on_section_pages(built_site):
-    page = (built_site / "parklands" / "park-email" / "index.html").read_text(encoding="utf-8")
+    page = (policy_dir(built_site, "parklands") / "park-email" / "index.html").read_text(encoding="utf-8")
     heading = re.search(r'<h2 class="clause" id="park-email-alternatives">(.*?)</h2>', page).group(1)
     assert heading.startswith('3.1 <span class="handbook-label"><span class="visually-hidden">Handbook label: </span>Alternatives to email</span>')
     assert re.search(r'<a [^>]*href="#park-email-alternatives"[^>]*>\s*(<span[^>]*>)?\s*3\.1 \[Alternatives to email\]', page), "the navigation marks the label"
@@ -153,7 +158,7 @@ def test_labels_are_shown_as_the_handbooks_on_section_pages(built_site):
 def test_label_is_rendered_apart_and_never_as_policy(tmp_path):
     labelled = CLAUSES["intro-a"].replace("title: Purpose", 'label: Who it is for <b>"now"</b>')
     result = checked(project(tmp_path, {"policies/model/clauses/intro-a.md": labelled}))
-    pages = {p.path: p.markdown for p in render_pages(result.schools["alpha"])}
+    pages = {p.path: p.markdown for p in render_pages(result.schools["alpha"].policies[0])}
     assert '## 1.1 <span class="handbook-label"><span class="visually-hidden">Handbook label: </span>Who it is for &lt;b&gt;&quot;now&quot;&lt;/b&gt;</span> { #intro-a .clause data-toc-label="1.1 [Who it is for &lt;b&gt;\'now\'&lt;/b&gt;]" }' in pages["intro.md"]
     assert "Who it is for" not in pages["full-text.md"] and "### 1.1 { #intro-a }" in pages["full-text.md"]
 
@@ -210,7 +215,7 @@ def test_broomwoods_lists_are_lists(built_site, first):
 
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_last_changed_is_only_an_adoption_date(built_site, school):
-    days = {f"{a.day.day} {a.day:%B %Y}" for a in adoptions(ROOT, chain_ids(CHECKED.schools[school]))}
+    days = {f"{a.day.day} {a.day:%B %Y}" for a in adoptions(ROOT, chain_ids(CHECKED.schools[school].policies[0]))}
     shown = set()
     for page in (built_site / school).rglob("*.html"):
         shown |= set(re.findall(r"Last changed (\d{1,2} \w+ \d{4})", page.read_text(encoding="utf-8")))
@@ -219,7 +224,7 @@ def test_last_changed_is_only_an_adoption_date(built_site, school):
 
 # --- Do's & Don'ts --------------------------------------------------------------------------
 
-DERIVED = [school for school in SCHOOLS if CHECKED.schools[school].dos_donts.model.source == "handbook"]
+DERIVED = [school for school in SCHOOLS if CHECKED.schools[school].policies[0].dos_donts.model.source == "handbook"]
 OPENINGS = re.compile(r"^(do|don'?t|do not|never|must|should|employees|staff|members|the|if|are|is)\b", re.I)
 
 
@@ -230,7 +235,7 @@ def test_only_brents_list_is_the_policys_own():
 @pytest.mark.parametrize("school", DERIVED)
 def test_derived_items_read_after_do_or_dont(school):
     bad = []
-    for item in CHECKED.schools[school].dos_donts.model.items:
+    for item in CHECKED.schools[school].policies[0].dos_donts.model.items:
         text = item.text.replace("’", "'")
         if OPENINGS.match(text) or not (text[0].islower() or text[0] == "'") or text.endswith("."):
             bad.append(f"{item.id}: {item.text}")
@@ -239,10 +244,10 @@ def test_derived_items_read_after_do_or_dont(school):
 
 @pytest.mark.parametrize("school", DERIVED)
 def test_derived_list_says_it_summarises_on_the_page_and_poster(built_site, school):
-    page_path = next(built_site.joinpath(school).glob("*quick-reference/index.html"))
+    page_path = next(policy_dir(built_site, school).glob("*quick-reference/index.html"))
     page = page_path.read_text(encoding="utf-8")
     assert 'class="handbook-note"' in page and "the clause's wording prevails" in html.unescape(page)
-    poster = " ".join(p.extract_text() for p in PdfReader(built_site / school / "downloads" / "dos-donts-poster.pdf").pages)
+    poster = " ".join(p.extract_text() for p in PdfReader(policy_dir(built_site, school) / "downloads" / "dos-donts-poster.pdf").pages)
     assert "wording prevails" in " ".join(poster.split())
 
 

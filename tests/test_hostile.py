@@ -124,11 +124,11 @@ def test_plain_text_field_shows_literally(site, field):
 
 def test_school_and_policy_names_show_literally_in_title_header_and_nav(site):
     text = {f.name: f.text for f in FIELDS}
-    name = f"{text['short-name']}: {text['policy-title']}"
+    name = f"{text['short-name']}: policy handbook"
     home = (site / "index.html").read_text(encoding="utf-8")
     title = re.search(r"(?s)<title>(.*?)</title>", home).group(1)
     assert html.unescape(title) == name
-    section = (site / "intro" / "index.html").read_text(encoding="utf-8")
+    section = (site / "model" / "intro" / "index.html").read_text(encoding="utf-8")
     title = re.search(r"(?s)<title>(.*?)</title>", section).group(1)
     assert html.unescape(title) == f"1. {text['section-title']} - {name}"
     topic = re.search(r'(?s)class="md-header__topic">\s*<span class="md-ellipsis">(.*?)</span>', section).group(1)
@@ -136,6 +136,7 @@ def test_school_and_policy_names_show_literally_in_title_header_and_nav(site):
     nav = [html.unescape(" ".join(t.split())) for t in re.findall(r'(?s)class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">(.*?)</span>', section)]
     assert f"1. {text['section-title']}" in nav
     assert f"1.2 {text['clause-title-script']}" in nav
+    assert text["policy-title"] in nav, "the policy's name heads its group in the navigation"
 
 
 def test_search_index_holds_names_escaped_once(site):
@@ -144,7 +145,7 @@ def test_search_index_holds_names_escaped_once(site):
     text = {f.name: f.text for f in FIELDS}
     # The index holds plain text; the search worker escapes every field it shows
     # (tests/browser/test_hostile_browser.py sees the name shown literally in the results).
-    assert titles["intro/#intro-b"] == f"1.2 {text['clause-title-script']}"
+    assert titles["model/intro/#intro-b"] == f"1.2 {text['clause-title-script']}"
     assert "&amp;lt;" not in json.dumps(index) and "&lt;script" not in json.dumps(index)
 
 

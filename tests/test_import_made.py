@@ -96,7 +96,7 @@ def test_word_policy_becomes_sources(tmp_path: Path, word_policy: Path) -> None:
     assert re.search(r"heading from bold text", out)
     assert re.search(r"running header/footer lines: 2", out)
     school = yaml.safe_load((tmp_path / "policies" / "schools" / "made.yml").read_text(encoding="utf-8"))
-    assert school["adopts"] == folder.name
+    assert school["policies"] == {folder.name: {}}
     assert policy_site("--root", str(tmp_path), "check").returncode == 0
 
 
@@ -204,14 +204,16 @@ def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
     assert run.returncode == 1 and "no text layer; run OCR first, for example ocrmypdf" in run.stderr
 
 
-def test_second_policy_for_a_school_gets_its_own_adoption(tmp_path: Path, word_policy: Path) -> None:
+def test_second_policy_joins_the_schools_handbook(tmp_path: Path, word_policy: Path) -> None:
     _import(tmp_path, word_policy)
     other = tmp_path / "other-policy.txt"
     other.write_text("Other Policy\n\nStaff read this.\n", encoding="utf-8")
     run = policy_site("--root", str(tmp_path), "import", str(other), "--school", "made")
     assert run.returncode == 0, run.stderr
-    second = yaml.safe_load((tmp_path / "policies" / "schools" / "made-other.yml").read_text(encoding="utf-8"))
-    assert second["adopts"] == "other" and "made-other.yml" in run.stdout
+    school = yaml.safe_load((tmp_path / "policies" / "schools" / "made.yml").read_text(encoding="utf-8"))
+    assert list(school["policies"]) == [word_policy_id(tmp_path), "other"] and "added other to the policies made.yml adopts" in run.stdout
+    assert not (tmp_path / "policies" / "schools" / "made-other.yml").exists()
+    assert policy_site("--root", str(tmp_path), "check").returncode == 0
 
 
 def test_word_comments_left_out_and_signature_lines_become_a_form(tmp_path: Path) -> None:
@@ -259,3 +261,8 @@ def test_markdown_policy_keeps_its_lists_and_sections(tmp_path: Path) -> None:
     policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
     assert (policy["title"], [s["title"] for s in policy["sections"]]) == ("Visitors Policy", ["Signing in", "Leaving"])
     assert "All visitors sign in at reception.\n\n- wear a badge\n- stay with staff\n    - always\n" in _bodies(folder)
+
+
+def word_policy_id(root: Path) -> str:
+    """The folder the first import made (the one policy besides `other`)."""
+    return next(p.name for p in (root / "policies").iterdir() if p.is_dir() and p.name not in ("schools", "other"))

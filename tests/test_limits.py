@@ -88,7 +88,7 @@ def test_limits_refuse_a_long_text_with_its_length():
 
 
 ALIASES = "YAML anchors and aliases (&name / *name) are not allowed in sources; write the value out"
-SCHOOL = "id: alpha\nadopts: model\nname: Alpha School\nshort_name: Alpha\nvariables:\n  lead_name: Ann Lee\n"
+SCHOOL = "id: alpha\nname: Alpha School\nshort_name: Alpha\npolicies:\n  model:\n    variables: {lead_name: Ann Lee}\n"
 
 
 def _errors(tmp_path: Path, changes: dict[str, str]) -> list[str]:
@@ -116,7 +116,7 @@ def test_a_bom_is_stripped_silently(tmp_path):
 
 
 def test_a_control_character_written_as_a_yaml_escape_is_refused(tmp_path):
-    school = SCHOOL + 'replace:\n  intro-a: "Our text\\0 with a NUL."\n'
+    school = SCHOOL + '    replace:\n      intro-a: "Our text\\0 with a NUL."\n'
     assert any(e.startswith("policies/schools/alpha.yml:8: NUL U+0000 in the text") for e in _errors(tmp_path, {"policies/schools/alpha.yml": school}))
 
 
@@ -199,9 +199,9 @@ def test_keys_and_escapes_that_would_break_later_are_refused(tmp_path, extra, me
 
 
 def test_a_list_or_mapping_has_at_most_a_thousand_entries(tmp_path):
-    school = "id: alpha\nadopts: model\nomit: [" + "x, " * 1_000 + "x]\n"
+    school = "id: alpha\npolicies:\n  model:\n    omit: [" + "x, " * 1_000 + "x]\n"
     assert _errors(tmp_path, {"policies/schools/alpha.yml": school}) == [
-        "policies/schools/alpha.yml:3: more than 1,000 entries in one list or mapping; expected at most 1,000 (split it up)"]
+        "policies/schools/alpha.yml:4: more than 1,000 entries in one list or mapping; expected at most 1,000 (split it up)"]
 
 
 def test_a_file_lists_at_most_twenty_five_problems_then_a_count(tmp_path):

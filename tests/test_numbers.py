@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from factories import CLAUSES, DOS, checked, project
 from generator.render import Renderer, render_pages
 from generator.variants import clause_names
-from test_faithful import SCHOOLS, SEED_OF
+from test_faithful import SCHOOLS, SEED_OF, policy_dir
 from test_seeds import CHECKED, SEEDS
 
 # A number at the start of a line: "3.1", "9.9.1", "12." or "a)"; a bare "24" is left out
@@ -52,13 +52,13 @@ def pdf_text(pdf: Path) -> str:
 
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_whole_policy_page_prints_only_the_seeds_numbers(built_site, school):
-    printed = numbers_in(page_text(built_site / school / "full-text" / "index.html"))
+    printed = numbers_in(page_text(policy_dir(built_site, school) / "full-text" / "index.html"))
     assert printed - seed_numbers(school) == set(NOT_IN_THE_SEED.get(school, {}))
 
 
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_policy_pdf_prints_only_the_seeds_numbers(built_site, school):
-    printed = numbers_in(pdf_text(built_site / school / "downloads" / "policy.pdf"))
+    printed = numbers_in(pdf_text(policy_dir(built_site, school) / "downloads" / "policy.pdf"))
     assert printed - seed_numbers(school) == set(NOT_IN_THE_SEED.get(school, {}))
 
 
@@ -67,8 +67,8 @@ def test_every_clause_number_of_the_seed_is_printed(built_site, school):
     """The other way round: the seed's numbers are all on the whole-policy page and in the PDF
     (but for its OCR slip '9.94')."""
     wanted = seed_numbers(school) - {"9.94"}
-    assert wanted - numbers_in(page_text(built_site / school / "full-text" / "index.html")) == set()
-    assert wanted - numbers_in(pdf_text(built_site / school / "downloads" / "policy.pdf")) == set()
+    assert wanted - numbers_in(page_text(policy_dir(built_site, school) / "full-text" / "index.html")) == set()
+    assert wanted - numbers_in(pdf_text(policy_dir(built_site, school) / "downloads" / "policy.pdf")) == set()
 
 
 def test_the_numbers_checked_are_there_to_check():
@@ -90,7 +90,7 @@ UNNUMBERED = {
 def alpha(tmp_path):
     result = checked(project(tmp_path, UNNUMBERED))
     assert result.ok, [str(p) for p in result.problems]
-    return result.schools["alpha"]
+    return result.schools["alpha"].policy("model")
 
 
 def test_an_unnumbered_clause_is_named_by_where_it_stands(alpha):
@@ -126,7 +126,7 @@ def test_each_number_heads_the_words_the_seed_puts_after_it(school):
     """Where the seed prints a number with words after it on the same line ("3.2Improper
     statements", "9.9.1 Introduction", "12. The law"), the clause or section given that number
     starts with those words."""
-    resolved = CHECKED.schools[school]
+    resolved = CHECKED.schools[school].policies[0]
     ours = {s.number: s.title for s in resolved.sections if s.number}
     ours |= {c.number: f"{c.title or ''} {c.body}" for c in resolved.clauses() if c.number}
     seed = (SEEDS / SEED_OF[school]).read_text(encoding="utf-8")

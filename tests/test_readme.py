@@ -100,7 +100,7 @@ def test_the_dos_donts_and_form_examples_are_valid_and_cite_real_clauses():
 
 def test_the_school_example_checks_clean_in_the_real_project(tmp_path):
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    data = _yaml("Schools and variants: `schools/<school-id>.yml`")
+    data = _yaml("Schools and their policies: `schools/<school-id>.yml`")
     data["id"] = "readme-example"
     (tmp_path / "policies" / "schools" / "readme-example.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = policy_site("--root", str(tmp_path), "check", "--school", "readme-example")

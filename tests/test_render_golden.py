@@ -18,7 +18,7 @@ GOLDEN = Path(__file__).parent / "golden" / "alpha"
 
 def pages(tmp_path):
     result = checked(project(tmp_path))
-    return {p.path: p.markdown for p in render_pages(result.schools["alpha"], downloads={"downloads/log.pdf", "downloads/log.docx"})}
+    return {p.path: p.markdown for p in render_pages(result.schools["alpha"].policy("model"), downloads={"downloads/log.pdf", "downloads/log.docx"})}
 
 
 def test_golden_pages(tmp_path):

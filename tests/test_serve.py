@@ -102,10 +102,10 @@ def _built_pages(root: Path, school: str, edition: str, out: Path) -> list[str]:
 @pytest.mark.parametrize("edition", ["staff", "public"])
 def test_every_page_a_build_makes_is_served(root, edition):
     pages = _built_pages(root, "alpha", edition, root.parent / "built")
-    assert "/whats-changed/" in pages
+    assert "/model/whats-changed/" in pages
     with serving(root, root.parent / "serve.log", "--school", "alpha", "--edition", edition) as served:
         statuses = {page: served.get(page)[0] for page in pages}
-        section = served.get("/intro/")[1]
+        section = served.get("/model/intro/")[1]
     assert {page: status for page, status in statuses.items() if status != 200} == {}
     assert (SECRET in section) == (edition == "staff")
 
@@ -122,18 +122,18 @@ def test_broken_front_matter_is_shown_in_the_browser_until_fixed(root):
     clause = root / CLAUSE
     good = clause.read_text(encoding="utf-8")
     with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
-        assert "This policy applies to Alpha School" in served.get("/intro/")[1]
+        assert "This policy applies to Alpha School" in served.get("/model/intro/")[1]
         clause.write_text(good.replace("title: Purpose", "title: Purpose: <b>"), encoding="utf-8")
-        served.wait_for(lambda: ERROR_TITLE in served.get("/intro/")[1], "error page")
-        for page in ("/intro/", "/", "/whats-changed/"):
+        served.wait_for(lambda: ERROR_TITLE in served.get("/model/intro/")[1], "error page")
+        for page in ("/model/intro/", "/", "/model/whats-changed/", "/register/"):
             status, body = served.get(page)
             assert status == 200
             assert f"{CLAUSE}:3: malformed YAML" in body
             assert "livereload(" in body  # the server's script: fixing the file reloads the page
-        assert "<b>" not in served.get("/intro/")[1]
+        assert "<b>" not in served.get("/model/intro/")[1]
         clause.write_text(good, encoding="utf-8")
-        served.wait_for(lambda: ERROR_TITLE not in served.get("/intro/")[1], "page after the fix")
-        assert "This policy applies to Alpha School" in served.get("/intro/")[1]
+        served.wait_for(lambda: ERROR_TITLE not in served.get("/model/intro/")[1], "page after the fix")
+        assert "This policy applies to Alpha School" in served.get("/model/intro/")[1]
         assert served.process.poll() is None
     assert f"{CLAUSE}:3: malformed YAML" in served.output()
 
@@ -142,11 +142,11 @@ def test_a_rebuild_that_fails_otherwise_is_shown_too(root):
     template = root / "overrides/main.html"
     with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
         template.write_text('{% extends "base.html" %}\n{% block content %}\n', encoding="utf-8")
-        served.wait_for(lambda: ERROR_TITLE in served.get("/intro/")[1], "error page")
-        assert "overrides/main.html:2: Unexpected end of template" in served.get("/intro/")[1]
+        served.wait_for(lambda: ERROR_TITLE in served.get("/model/intro/")[1], "error page")
+        assert "overrides/main.html:2: Unexpected end of template" in served.get("/model/intro/")[1]
         template.unlink()
-        served.wait_for(lambda: ERROR_TITLE not in served.get("/intro/")[1], "page after the fix")
-        assert "This policy applies to Alpha School" in served.get("/intro/")[1]
+        served.wait_for(lambda: ERROR_TITLE not in served.get("/model/intro/")[1], "page after the fix")
+        assert "This policy applies to Alpha School" in served.get("/model/intro/")[1]
 
 
 def test_broken_school_file_is_reported_as_itself(root):
@@ -160,7 +160,7 @@ def test_broken_school_file_is_reported_as_itself(root):
 
 def test_each_problem_prints_once_per_build_and_one_line_gives_the_url(root):
     school = root / "policies/schools/alpha.yml"
-    school.write_text("id: alpha\nadopts: model\nname: Alpha School\nshort_name: Alpha\n", encoding="utf-8")
+    school.write_text("id: alpha\nname: Alpha School\nshort_name: Alpha\npolicies:\n  model: {}\n", encoding="utf-8")
     warning = "required variable 'lead_name'"
     with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
         served.wait_for(lambda: "Open http" in served.output(), "address line")

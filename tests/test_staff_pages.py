@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from factories import SCHOOL, checked, project
+from factories import SCHOOL, adoption, checked, project
 from generator.changes import changes_since_adopted, clauses_json, differs_from_model, differs_from_model_page, whats_changed_page
 from generator.downloads import POLICY, POSTER, build_downloads
 from generator.load import Located
@@ -33,7 +33,12 @@ EDITOR_WORDS = ("to be confirmed", "git tag", "adopted/<", "<YYYY-MM-DD>", "poli
 def real():
     result = check(FolderReader(ROOT))
     assert result.ok, result.problems
-    return result.schools
+    return {school: handbook.policies[0] for school, handbook in result.schools.items()}
+
+
+def _folder(site: Path, school: str) -> Path:
+    """Where the seed school's one policy is in its handbook site."""
+    return site / school / check(FolderReader(ROOT), school).schools[school].policies[0].policy.id
 
 
 def _article(path: Path) -> str:
@@ -66,11 +71,11 @@ def test_built_sites_of_every_school_have_no_editor_markers_or_instructions(buil
     ],
 )
 def test_whats_changed_speaks_to_staff(built_site: Path, school, expected):
-    assert expected in _text(_article(built_site / school / "whats-changed" / "index.html"))
+    assert expected in _text(_article(_folder(built_site, school) / "whats-changed" / "index.html"))
 
 
 def test_whats_changed_page_before_any_adoption_tag(tmp_path):
-    resolved = checked(project(tmp_path)).schools["alpha"]
+    resolved = checked(project(tmp_path)).schools["alpha"].policy("model")
     page = whats_changed_page(changes_since_adopted(tmp_path, "alpha", resolved), resolved)
     assert page == "# What's changed\n\nNo changes since this policy was adopted in Summer 2019.\n"
 
@@ -78,32 +83,32 @@ def test_whats_changed_page_before_any_adoption_tag(tmp_path):
 def test_no_real_school_has_a_differs_page_since_none_changes_its_model(built_site: Path, real):
     for school in SCHOOLS:
         assert not differs_from_model(real[school]), school
-        assert not (built_site / school / "differs-from-model").exists(), school
-        assert "differs from the model" not in (built_site / school / "index.html").read_text(encoding="utf-8")
+        assert not (_folder(built_site, school) / "differs-from-model").exists(), school
+        assert "differs from the model" not in (_folder(built_site, school) / "index.html").read_text(encoding="utf-8")
 
 
-OVERLAY = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee") + (
+OVERLAY = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee") + adoption(
     "omit: [intro-b]\n"
     "replace:\n  rules-child-2: Staff must not call parents from any phone.\n"
     "append:\n  rules-child-1: Ask the office first.\n"
 )
-PLAIN = "id: beta\nadopts: model\nname: Beta School\n"
+PLAIN = "id: beta\nname: Beta School\npolicies:\n  model: {}\n"
 
 
 def test_differs_page_says_exactly_what_differs(tmp_path):
     result = checked(project(tmp_path, {"policies/schools/alpha.yml": OVERLAY, "policies/schools/beta.yml": PLAIN}))
-    alpha, beta = result.schools["alpha"], result.schools["beta"]
+    alpha, beta = result.schools["alpha"].policy("model"), result.schools["beta"].policy("model")
     assert differs_from_model(alpha) and not differs_from_model(beta)
     page = differs_from_model_page(alpha)
     for words in ("## Clauses left out", "## Wording replaced", "## Text added", "<del>a personal</del><ins>any</ins>", "<ins>Ask the office first.</ins>", "left out; the model says: The Headteacher appoints", "## Names and contacts filled in", "| Name of the lead | Ann Lee |"):
         assert words in page
     assert "unchanged" not in page and "Title of the head" not in page  # a model default is not the school's own value
-    site, _ = prepare(tmp_path, "beta", history=False, resolved=beta, documents=lambda r: {})
-    assert site is not None and "differs-from-model.md" not in site.files
+    site, _ = prepare(tmp_path, "beta", history=False, resolved=result.schools["beta"], documents=lambda r: {})
+    assert site is not None and "model/differs-from-model.md" not in site.files and "model/index.md" in site.files
 
 
 def test_values_only_variant_says_the_text_is_the_models_word_for_word(tmp_path):
-    resolved = checked(project(tmp_path)).schools["alpha"]
+    resolved = checked(project(tmp_path)).schools["alpha"].policy("model")
     page = differs_from_model_page(resolved)
     assert "uses the model *Model Policy* word for word: no clause is left out, replaced or added." in page
     assert "| Name of the lead | Ann Lee |" in page
@@ -111,7 +116,7 @@ def test_values_only_variant_says_the_text_is_the_models_word_for_word(tmp_path)
 
 @pytest.mark.parametrize("school", ["curzon-crescent", "fawood"])
 def test_missing_contact_says_who_to_ask_and_stays_a_blank(built_site: Path, school):
-    article = _article(built_site / school / "esp-appendix-esl-contact" / "index.html")
+    article = _article(_folder(built_site, school) / "esp-appendix-esl-contact" / "index.html")
     text = _text(article)
     assert "Ask the school office for the name of the Partnership's E-Safety Lead." in text
     assert "Ask the school office for the school contact number of the E-Safety Lead." in text
@@ -142,7 +147,7 @@ class _Headings(HTMLParser):
 
 def test_form_pages_look_like_the_paper_form(built_site: Path):
     for school, page in (("curzon-crescent", "esp-appendix-esl-contact"), ("curzon-crescent", "esp-appendix-declaration"), ("broomwood", None), ("parklands", "park-filtering-monitoring")):
-        folders = [built_site / school / page] if page else [p.parent for p in (built_site / school).glob("*/index.html")]
+        folders = [_folder(built_site, school) / page] if page else [p.parent for p in _folder(built_site, school).glob("*/index.html")]
         for folder in folders:
             article = _article(folder / "index.html")
             assert "<th>Field</th>" not in article and "Field | Entry" not in article, folder
@@ -151,10 +156,10 @@ def test_form_pages_look_like_the_paper_form(built_site: Path):
             titles = [" ".join(t.split()) for _, t in parser.found]
             for title in titles:
                 assert not any(other != title and other.endswith(": " + title) for other in titles), (folder, titles)
-    declaration = _article(built_site / "curzon-crescent" / "esp-appendix-declaration" / "index.html")
+    declaration = _article(_folder(built_site, "curzon-crescent") / "esp-appendix-declaration" / "index.html")
     assert '<div class="form-declaration">' in declaration
     assert re.search(r'form-field--signature">\s*<dt>Signed</dt>\s*<dd><span class="blank">', declaration)
-    checklist = _article(built_site / "parklands" / "park-filtering-monitoring" / "index.html")
+    checklist = _article(_folder(built_site, "parklands") / "park-filtering-monitoring" / "index.html")
     assert "<table>" in checklist and checklist.count("☐") >= 5
 
 
@@ -187,7 +192,7 @@ def test_poster_body_text_is_readable_from_a_wall(documents):
 
 
 def test_cover_dates_in_one_style(built_site: Path, documents):
-    home = _article(built_site / "constance-bridgeman" / "index.html")
+    home = _article(_folder(built_site, "constance-bridgeman") / "index.html")
     assert "29 November 2022" in _text(home) and "2022-11-29" not in home
     assert "About this policy" not in home and '<dl class="policy-facts">' in home
     pdf = " ".join(page.extract_text() for page in PdfReader(BytesIO(documents["constance-bridgeman"][POLICY])).pages[:2])

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from helpers import ROOT, policy_site
-from factories import SCHOOL, checked, project
+from factories import SCHOOL, adoption, checked, project
 from generator.dates import parse_policy_date
 from generator.references import Registry, load_registry, outdated, scan
 from generator.sources import FolderReader
@@ -128,7 +128,7 @@ def test_no_git_repository(tmp_path):
     ids=["overdue", "due today"],
 )
 def test_overdue_banner(tmp_path, today, expected):
-    resolved = checked(project(tmp_path)).schools["alpha"]
+    resolved = checked(project(tmp_path)).schools["alpha"].policy("model")
     banner = overdue_banner(resolved, today)
     if expected is None:
         assert banner is None
@@ -193,10 +193,10 @@ def _with_registry(tmp_path: Path, text: str, changes: dict[str, str] | None = N
 
 
 def test_scan_finds_citations_in_school_overlays_and_sub_lines(tmp_path):
-    overlay = SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "append:\n  intro-a: |\n    First line.\n    See the Data Protection Act 1998.\n"
+    overlay = SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + adoption("append:\n  intro-a: |\n    First line.\n    See the Data Protection Act 1998.\n")
     clause = "---\nid: intro-a\n---\nLine one.\nLine two cites KCSIE 2019.\n"
     messages = _with_registry(tmp_path, REGISTRY.read_text(encoding="utf-8"), {ALPHA: overlay, "policies/model/clauses/intro-a.md": clause})
-    assert any(m.startswith(f"{ALPHA}:10: warning: cites 'Data Protection Act 1998'") for m in messages), messages
+    assert any(m.startswith(f"{ALPHA}:11: warning: cites 'Data Protection Act 1998'") for m in messages), messages
     assert any(m.startswith("policies/model/clauses/intro-a.md:5: warning: cites 'Keeping Children Safe in Education 2019'") for m in messages), messages
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from factories import CLAUSES, POLICY, SCHOOL, checked, project
+from factories import CLAUSES, POLICY, SCHOOL, adoption, checked, project
 
 C = "policies/model/clauses"
 ALPHA = "policies/schools/alpha.yml"
@@ -21,18 +21,23 @@ CASES = [
     ),
     (
         "tab indentation",
-        {ALPHA: "id: alpha\nadopts: model\nvariables:\n\tlead_name: Ann\n"},
+        {ALPHA: "id: alpha\npolicies:\n  model:\n\tvariables: {}\n"},
         f"{ALPHA}:4: malformed YAML: found character '\\t' that cannot start any token; indent with spaces, not tabs",
     ),
     (
         "missing required key",
-        {ALPHA: "id: alpha\nname: Alpha\n"},
-        f"{ALPHA}:1: missing required key 'adopts'",
+        {ALPHA: "name: Alpha\npolicies: {model: {}}\n"},
+        f"{ALPHA}:1: missing required key 'id'",
+    ),
+    (
+        "a school file of the old one-policy shape",
+        {ALPHA: "id: alpha\nadopts: model\nomit: [intro-a]\n"},
+        f"{ALPHA}:2: unknown key 'adopts': a school file now lists each policy it adopts under 'policies:' (did you mean policies: {{model: {{}}}}?)",
     ),
     (
         "wrong type",
-        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "publish: maybe\n"},
-        f"{ALPHA}:7: publish: Input should be a valid boolean",
+        {ALPHA: "publish: maybe\n" + SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann")},
+        f"{ALPHA}:1: publish: Input should be a valid boolean",
     ),
     (
         "bad date",
@@ -51,13 +56,13 @@ CASES = [
     ),
     (
         "omit names a missing clause",
-        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "omit: [rules-chld-1]\n"},
-        f"{ALPHA}:7: omit names clause 'rules-chld-1', which is not in the policy it adopts (did you mean 'rules-child-1'?)",
+        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + adoption("omit: [rules-chld-1]\n")},
+        f"{ALPHA}:8: omit names clause 'rules-chld-1', which is not in the policy 'model' (did you mean 'rules-child-1'?)",
     ),
     (
         "replace names a missing clause",
-        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "replace:\n  intro-z: New text\n"},
-        f"{ALPHA}:8: replace names clause 'intro-z', which is not in the policy it adopts",
+        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + adoption("replace:\n  intro-z: New text\n")},
+        f"{ALPHA}:9: replace names clause 'intro-z', which is not in the policy 'model'",
     ),
     (
         "unknown variable in clause text",
@@ -66,23 +71,33 @@ CASES = [
     ),
     (
         "unknown variable in school",
-        {ALPHA: "id: alpha\nadopts: model\nvariables:\n  lead_nam: Ann\n"},
-        f"{ALPHA}:4: unknown variable 'lead_nam' (did you mean 'lead_name'?)",
+        {ALPHA: "id: alpha\npolicies:\n  model:\n    variables:\n      lead_nam: Ann\n"},
+        f"{ALPHA}:5: unknown variable 'lead_nam' for policy 'model' (did you mean 'lead_name'?)",
     ),
     (
         "unset required variable warns",
-        {ALPHA: "id: alpha\nadopts: model\n"},
-        f"{ALPHA}:1: warning: required variable 'lead_name' (Name of the lead) has no value; staff see a blank and 'ask the school office'",
+        {ALPHA: "id: alpha\npolicies:\n  model: {}\n"},
+        f"{ALPHA}:3: warning: required variable 'lead_name' (Name of the lead) has no value; staff see a blank and 'ask the school office'",
     ),
     (
-        "variant chain loops",
-        {ALPHA: "id: alpha\nadopts: beta\n", "policies/schools/beta.yml": "id: beta\nadopts: alpha\n"},
-        "variant chain loops: alpha → beta → alpha; expected it to end at a policy",
+        "layers loop",
+        {ALPHA: "id: alpha\nextends: beta\n", "policies/schools/beta.yml": "id: beta\nextends: alpha\n"},
+        f"{ALPHA}:2: layers loop: alpha → beta → alpha; expected the chain of `extends` to end at a layer that extends nothing",
+    ),
+    (
+        "extends an unknown layer",
+        {ALPHA: "id: alpha\nextends: trsut\npolicies: {model: {}}\n", "policies/schools/trust.yml": "id: trust\npublish: false\n"},
+        f"{ALPHA}:2: extends 'trsut', which is not a school or layer (did you mean 'trust'?)",
+    ),
+    (
+        "a published school that adopts nothing",
+        {ALPHA: "id: alpha\nname: Alpha\n"},
+        f"{ALPHA}:1: school 'alpha' adopts no policy; expected at least one under policies:",
     ),
     (
         "adopts an unknown policy",
-        {ALPHA: "id: alpha\nadopts: modle\n"},
-        f"{ALPHA}:2: adopts 'modle', which is neither a policy nor a variant (did you mean 'model'?)",
+        {ALPHA: "id: alpha\npolicies:\n  modle: {}\n"},
+        f"{ALPHA}:3: adopts policy 'modle', which does not exist (did you mean 'model'?)",
     ),
     (
         "dangling cross-reference",
@@ -101,7 +116,7 @@ CASES = [
     ),
     (
         "cross-reference to a clause the school omits",
-        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "omit: [rules-child-1]\n"},
+        {ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + adoption("omit: [rules-child-1]\n")},
         "policies/model/dos-donts.yml:5: item 'no-photos' cites clause 'rules-child-1', which school 'alpha' omits",
     ),
     (
@@ -117,8 +132,8 @@ CASES = [
     (
         "bad phone number",
         {"policies/model/policy.yml": POLICY.replace("variables:\n", "variables:\n  phone: {type: phone, required: false, description: Phone}\n"),
-         ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "  phone: call us\n"},
-        f"{ALPHA}:7: variable 'phone' is 'call us'; expected a phone number",
+         ALPHA: SCHOOL.format(id="alpha", adopts="model", name="Alpha", short="A", lead="Ann") + "      phone: call us\n"},
+        f"{ALPHA}:8: variable 'phone' is 'call us'; expected a phone number",
     ),
 ]
 
@@ -147,7 +162,7 @@ def test_every_problem_is_collected_not_just_the_first(tmp_path):
     root = project(tmp_path, {
         f"{C}/intro-a.md": "---\nid: intro-a\ntitel: x\n---\nText.\n",
         f"{C}/intro-copy.md": CLAUSES["intro-b"],
-        ALPHA: "id: alpha\nadopts: model\n",
+        ALPHA: "id: alpha\npolicies:\n  model: {}\n",
     })
     problems = checked(root).problems
     assert len([p for p in problems if p.severity == "error"]) == 2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from factories import SCHOOL, checked, project
+from factories import SCHOOL, adoption, checked, project
 
 ALPHA = "policies/schools/alpha.yml"
 BASE = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alpha", lead="Ann Lee")
@@ -12,7 +12,7 @@ BASE = SCHOOL.format(id="alpha", adopts="model", name="Alpha School", short="Alp
 def numbers(tmp_path, changes=None, school="alpha"):
     result = checked(project(tmp_path, changes))
     assert result.ok, [str(p) for p in result.problems]
-    return [(c.id, c.number) for c in result.schools[school].clauses()]
+    return [(c.id, c.number) for c in result.schools[school].policy("model").clauses()]
 
 
 def test_numbers_follow_order_nesting_and_unnumbered_lead_ins(tmp_path):
@@ -39,13 +39,13 @@ def test_numbers_follow_order_nesting_and_unnumbered_lead_ins(tmp_path):
     ids=["omit renumbers", "omit drops sub-clauses", "insert after a sub-clause"],
 )
 def test_structural_overlays(tmp_path, overlay, expected):
-    assert numbers(tmp_path, {ALPHA: BASE + overlay, "policies/model/dos-donts.yml": None}) == expected
+    assert numbers(tmp_path, {ALPHA: BASE + adoption(overlay), "policies/model/dos-donts.yml": None}) == expected
 
 
 def test_replace_and_append_change_only_that_school(tmp_path):
     overlay = "replace:\n  intro-a: Our own purpose.\nappend:\n  rules-child-2: Except in an emergency.\n"
-    result = checked(project(tmp_path, {ALPHA: BASE + overlay}))
-    alpha, beta = result.schools["alpha"], result.schools["beta"]
+    result = checked(project(tmp_path, {ALPHA: BASE + adoption(overlay)}))
+    alpha, beta = result.schools["alpha"].policy("model"), result.schools["beta"].policy("model")
     assert alpha.clause("intro-a").body == "Our own purpose."
     assert alpha.clause("intro-a").path == ALPHA
     assert alpha.clause("rules-child-2").body.endswith("personal phone.\n\nExcept in an emergency.")
@@ -53,12 +53,12 @@ def test_replace_and_append_change_only_that_school(tmp_path):
 
 
 def test_variant_of_a_variant(tmp_path):
-    trust = "id: trust\nadopts: model\npublish: false\nvariables:\n  head_title: Executive Headteacher\nomit: [rules-child-2]\n"
-    school = "id: alpha\nadopts: trust\nname: Alpha School\nvariables:\n  lead_name: Ann Lee\nappend:\n  intro-a: Alpha's addition.\n"
+    trust = "id: trust\npublish: false\nfacts:\n  head_title: Executive Headteacher\npolicies:\n  model:\n    omit: [rules-child-2]\n"
+    school = "id: alpha\nextends: trust\nname: Alpha School\npolicies:\n  model:\n    variables:\n      lead_name: Ann Lee\n    append:\n      intro-a: Alpha's addition.\n"
     result = checked(project(tmp_path, {"policies/schools/trust.yml": trust, ALPHA: school}))
     assert result.ok, [str(p) for p in result.problems]
     assert "trust" not in result.schools
-    alpha = result.schools["alpha"]
+    alpha = result.schools["alpha"].policy("model")
     assert [v.model.id for v in alpha.chain] == ["trust", "alpha"]
     assert alpha.values["head_title"] == "Executive Headteacher"
     assert alpha.clause("rules-child-2") is None
@@ -66,13 +66,13 @@ def test_variant_of_a_variant(tmp_path):
 
 
 def test_school_metadata_overrides_the_model(tmp_path):
-    result = checked(project(tmp_path, {ALPHA: BASE + "metadata:\n  review_due: Summer 2026\n"}))
-    assert result.schools["alpha"].metadata.review_due == "Summer 2026"
-    assert result.schools["alpha"].metadata.approving_committee == "Resources"
-    assert result.schools["beta"].metadata.review_due == "Summer 2021"
+    result = checked(project(tmp_path, {ALPHA: BASE + adoption("metadata:\n  review_due: Summer 2026\n")}))
+    assert result.schools["alpha"].policy("model").metadata.review_due == "Summer 2026"
+    assert result.schools["alpha"].policy("model").metadata.approving_committee == "Resources"
+    assert result.schools["beta"].policy("model").metadata.review_due == "Summer 2021"
 
 
 def test_appendix_sections_keep_their_label(tmp_path):
     result = checked(project(tmp_path))
-    labels = [s.label for s in result.schools["alpha"].sections]
+    labels = [s.label for s in result.schools["alpha"].policy("model").sections]
     assert labels == ["1. Introduction", "2. Rules", "Appendix 1: Incident log", "Do's and Don'ts"]

@@ -91,26 +91,34 @@ def write_policy(root: Path, policy_id: str, draft: Draft, metadata: dict[str, A
 
 
 def write_adoption(root: Path, school: str, policy_id: str) -> tuple[Path, str]:
-    """Today a school file adopts one policy: the first import makes `<school>.yml`; a school that
-    already adopts another policy gets `<school>-<policy>.yml` with the same names (one site each)."""
+    """The school adopts the policy: the first import makes `<school>.yml`; later ones add the
+    policy under its `policies:` (one handbook holding them all), keeping the file's comments."""
     schools = root / "policies" / "schools"
     schools.mkdir(parents=True, exist_ok=True)
     main = schools / f"{school}.yml"
     if not main.exists():
-        main.write_text(dump({"id": school, "adopts": policy_id, "publish": True, "name": _title(school)}), encoding="utf-8")
+        main.write_text(dump({"id": school, "publish": True, "name": _title(school), "policies": {policy_id: {}}}), encoding="utf-8")
         return main, f"wrote {main.name}: {school} adopts {policy_id}; set its name and short_name"
-    existing = yaml.safe_load(main.read_text(encoding="utf-8")) or {}
-    if existing.get("adopts") == policy_id:
+    text = main.read_text(encoding="utf-8")
+    existing = yaml.safe_load(text) or {}
+    if policy_id in (existing.get("policies") or {}):
         return main, f"{main.name} already adopts {policy_id}"
-    other = schools / f"{school}-{policy_id}.yml"
-    if other.exists():
-        return other, f"{other.name} already adopts {policy_id}"
-    data = {"id": other.stem, "adopts": policy_id, "publish": True}
-    for key in ("name", "short_name", "branding"):
-        if key in existing:
-            data[key] = existing[key]
-    other.write_text(dump(data), encoding="utf-8")
-    return other, f"{main.name} already adopts {existing.get('adopts')}, and a school adopts one policy today: wrote {other.name} (a site of its own, same school name)"
+    main.write_text(_with_policy(text, policy_id), encoding="utf-8")
+    return main, f"added {policy_id} to the policies {main.name} adopts"
+
+
+def _with_policy(text: str, policy_id: str) -> str:
+    """`text` with `policy_id: {}` added under its top-level `policies:` key (made if missing)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip() == "policies:":
+            end = next((j for j in range(i + 1, len(lines)) if lines[j] and not lines[j].startswith((" ", "#"))), len(lines))
+            lines.insert(end, f"  {policy_id}: {{}}")
+            return "\n".join(lines) + "\n"
+        if line.rstrip() == "policies: {}":
+            lines[i] = f"policies:\n  {policy_id}: {{}}"
+            return "\n".join(lines) + "\n"
+    return text.rstrip("\n") + f"\npolicies:\n  {policy_id}: {{}}\n"
 
 
 def _title(school: str) -> str:

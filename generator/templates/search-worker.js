@@ -109,7 +109,8 @@ function setup(data) {
   df.forEach(function (_, t) { if (t[0] !== "~") vocab.push(t); });
   var policy = (data.config && data.config.policy) || "";
   docs.forEach(function (e) {
-    if (e.doc.section !== undefined) e.doc.parent = policy ? policy + " \u203a " + e.doc.section : e.doc.section;
+    var named = e.doc.policy || policy;
+    if (e.doc.section !== undefined) e.doc.parent = named ? named + " \u203a " + e.doc.section : e.doc.section;
   });
   return {docs: docs, df: df, vocab: vocab, synonyms: synonyms, parts: parts,
           avg: total / Math.max(1, docs.length) || 1};

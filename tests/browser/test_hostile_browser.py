@@ -77,7 +77,7 @@ def test_no_page_built_from_hostile_sources_runs_script_or_requests_another_host
     site, base = hostile_site
     page, seen = watched
     paths = _pages(site)
-    assert "hostile/" in paths and "intro/" in paths
+    assert "hostile/" in paths and "model/intro/" in paths
     ran, violated = [], []
     for path in paths:
         page.goto(base + path, wait_until="load")
@@ -109,20 +109,20 @@ def test_search_works_under_the_csp_and_shows_names_literally(hostile_site, watc
 def test_school_name_shows_literally_in_the_tab_title(hostile_site, watched):
     _, base = hostile_site
     page, _ = watched
-    page.goto(base + "intro/", wait_until="load")
+    page.goto(base + "model/intro/", wait_until="load")
     text = {f.name: f.text for f in FIELDS}
-    assert page.title() == f"1. {text['section-title']} - {text['short-name']}: {text['policy-title']}"
+    assert page.title() == f"1. {text['section-title']} - {text['short-name']}: policy handbook"
 
 
 def test_the_csp_alone_stops_inline_script_that_got_into_a_page(hostile_site, watched):
     """Defence in depth: a built page with script written into it after the build still runs none."""
     site, base = hostile_site
-    page_html = (site / "intro" / "index.html").read_text(encoding="utf-8")
+    page_html = (site / "model" / "intro" / "index.html").read_text(encoding="utf-8")
     injected = page_html.replace("</article>", '<script>window.__pwned=1</script><img src="x" onerror="window.__pwned=1"></article>')
     assert injected != page_html
-    (site / "intro" / "injected.html").write_text(injected, encoding="utf-8")
+    (site / "model" / "intro" / "injected.html").write_text(injected, encoding="utf-8")
     page, seen = watched
-    page.goto(base + "intro/injected.html", wait_until="load")
+    page.goto(base + "model/intro/injected.html", wait_until="load")
     page.wait_for_load_state("networkidle")
     state = page.evaluate(RAN)
     assert not state["pwned"]

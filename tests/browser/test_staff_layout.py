@@ -19,7 +19,7 @@ def test_phone_header_shows_the_whole_site_title(sites, page, school):
 
 def test_sidebar_title_does_not_overlap_scrolled_items(sites, page):
     page.set_viewport_size({"width": 1280, "height": 600})
-    page.goto(sites.url("parklands", "park-email/"))
+    page.goto(sites.url("parklands", "parklands-it-safety/park-email/"))
     page.evaluate("document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap').scrollTop = 200")
     found = page.evaluate("""() => {
         const title = document.querySelector('.md-nav--primary > .md-nav__title');
@@ -33,7 +33,7 @@ def test_sidebar_title_does_not_overlap_scrolled_items(sites, page):
 @pytest.mark.parametrize("width", [390, 1280])
 def test_checklist_tables_line_up(sites, page, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(sites.url("parklands", "park-filtering-monitoring/"))
+    page.goto(sites.url("parklands", "parklands-it-safety/park-filtering-monitoring/"))
     tables = page.locator(".paper-form table")
     assert tables.count() >= 5
     widths = {round(tables.nth(i).bounding_box()["width"]) for i in range(tables.count())}
