@@ -189,3 +189,11 @@ def make_authority(root: Path, schools: int, git: bool = True) -> Path:
         run("add", "-A")
         run("-c", "user.name=Benchmark", "-c", "user.email=benchmark@example.invalid", "commit", "-q", "-m", "synthetic authority")
     return root
+
+
+def shared_clause(root: Path) -> Path:
+    """A model clause every school adopts as it is: cited by the Do's & Don'ts and a reference,
+    so no school omits or replaces it (`school_file` changes only uncited clauses)."""
+    clause_id = _clause_ids()[SECTIONS // 2][2]
+    assert clause_id in _referenced(_clause_ids())
+    return root / "policies" / POLICY_ID / "clauses" / f"{clause_id}.md"

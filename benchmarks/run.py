@@ -30,6 +30,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml  # noqa: E402
 
-from authority import ROOT, SITE_FILES, make_authority  # noqa: E402
+from authority import ROOT, SITE_FILES, make_authority, shared_clause  # noqa: E402
 
 BIN = Path(sys.executable).parent
 POLICY_SITE = str(BIN / "policy-site")
@@ -78,6 +79,11 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3) if values else float("nan")
 
 
+def clear_documents(root: Path) -> None:
+    """Empty the project's document cache, so that a build makes every document (a cold build)."""
+    shutil.rmtree(root / ".cache" / "documents", ignore_errors=True)
+
+
 def school_seconds(stderr: str) -> list[float]:
     return [float(s) for s in re.findall(r"^built \S+ \(([0-9.]+) s\)", stderr, re.M)]
 
@@ -93,6 +99,7 @@ def bench_builds(work: Path, sizes: list[int], jobs: list[int], repeat: int) -> 
             site = root / f"site-j{j}"
             runs = []
             for _ in range(runs_wanted):
+                clear_documents(root)
                 before = load()
                 r = timed([POLICY_SITE, "--root", str(root), "build", "--force", "--jobs", str(j), "--site-dir", str(site)])
                 runs.append({"wall_s": round(r["wall"], 3), "cpu_s": round(r["cpu"], 3), "max_rss_mb": round(r["max_rss_kb"] / 1024, 1),
@@ -162,6 +169,7 @@ def bench_overhead(work: Path, repeat: int) -> dict:
     full, bare = [], []
     loads = [load()]
     for _ in range(repeat):  # interleaved, so that a change in load hits both alike
+        clear_documents(root)
         full.append(timed([POLICY_SITE, "--root", str(root), "build", "--school", "school-001", "--force", "--jobs", "1",
                            "--site-dir", str(work / "overhead-site")])["wall"])
         bare.append(timed([MKDOCS, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(work / "overhead-plain-site")],
@@ -174,6 +182,88 @@ def bench_overhead(work: Path, repeat: int) -> dict:
     print(f"  overhead: policy-site {result['policy_site_build_s']:.2f} s / plain mkdocs {result['plain_mkdocs_build_s']:.2f} s"
           f" = {result['ratio']:.2f}x ({pages} HTML files; load {loads})", flush=True)
     return result
+
+
+# (f): an edit to one model clause every school adopts: the document cache ----------------------
+
+def _edited(clause: Path, original: str, k: int) -> None:
+    clause.write_text(original.rstrip("\n") + f" Benchmark edit {k}.\n", encoding="utf-8")
+
+
+DOCUMENT_SAMPLE = 20
+"""Schools whose documents are timed in-process: a school's documents cost the same at any N."""
+
+
+def documents_cpu(root: Path, cache_dir: Path) -> dict:
+    """CPU seconds per policy for the documents alone, in this process: without the document cache
+    (as before it), with it empty, with nothing changed, and after an edit to a shared model clause."""
+    from generator.doccache import DocumentCache
+    from generator.downloads import handbook_downloads
+    from generator.sources import FolderReader
+    from generator.validate import check
+    from generator.variants import Handbook
+
+    clause = shared_clause(root)
+    original = clause.read_text(encoding="utf-8")
+
+    def renamed(handbook: Handbook, suffix: str) -> Handbook:
+        policies = tuple(replace(r, values={**r.values, "school_name": f"{r.values.get('school_name')}{suffix}"}) for r in handbook.policies)
+        return replace(handbook, policies=policies)
+
+    def per_policy(cache: DocumentCache | None, suffix: str = "") -> float:
+        """All of a school's documents (the joined handbook PDF too) ÷ its policies. `suffix`: each school
+        under another name, so that Typst's memory of recent compiles does not flatter the second run."""
+        handbooks = [renamed(h, suffix) if suffix else h for h in list(check(FolderReader(root)).schools.values())[:DOCUMENT_SAMPLE]]
+        start = time.process_time()
+        for handbook in handbooks:
+            handbook_downloads(handbook, cache)
+        return round((time.process_time() - start) / sum(len(h.policies) for h in handbooks), 3)
+
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cache = DocumentCache(cache_dir)
+    try:
+        per_policy(None, " (warm-up)")  # Typst's fonts loaded
+        result = {"no_cache": per_policy(None, " (no cache)"), "cold_cache": per_policy(cache), "unchanged": per_policy(cache)}
+        _edited(clause, original, 0)
+        result["after_clause_edit"] = per_policy(cache)
+    finally:
+        clause.write_text(original, encoding="utf-8")
+    result["made"], result["reused"] = dict(cache.made), dict(cache.reused)
+    return result
+
+
+def bench_edit(work: Path, sizes: list[int], jobs: int) -> list[dict]:
+    """`build --force` (every site rebuilt, so only the document cache helps) after an edit to a
+    model clause all N schools adopt, against a cold build and the same rebuild without the cache."""
+    rows = []
+    for n in sizes:
+        root = make_authority(work / f"edit-{n}", n)
+        clause = shared_clause(root)
+        original = clause.read_text(encoding="utf-8")
+        build = [POLICY_SITE, "--root", str(root), "build", "--force", "--jobs", str(jobs), "--site-dir", str(root / "site")]
+        loads = [load()]
+        try:
+            clear_documents(root)
+            cold = timed(build)
+            _edited(clause, original, 1)
+            cached = timed(build)
+            _edited(clause, original, 2)
+            clear_documents(root)
+            uncached = timed(build)
+        finally:
+            clause.write_text(original, encoding="utf-8")
+        loads.append(load())
+        row = {"schools": n, "jobs": jobs, "load": loads, "documents_cpu_per_policy_s": documents_cpu(root, work / f"edit-{n}-cache")}
+        for name, r in (("cold", cold), ("edit_cached", cached), ("edit_uncached", uncached)):
+            row[name] = {"wall_s": round(r["wall"], 3), "cpu_s": round(r["cpu"], 3), "cpu_per_school_s": round(r["cpu"] / n, 3)}
+        row["edit_cached_over_cold"] = round(cached["wall"] / cold["wall"], 2)
+        row["edit_cached_over_cold_cpu"] = round(cached["cpu"] / cold["cpu"], 2)  # steadier than wall time on a shared machine
+        rows.append(row)
+        d = row["documents_cpu_per_policy_s"]
+        print(f"  edit N={n:<4} jobs={jobs}: cold {cold['wall']:.2f} s, after a shared clause edit {cached['wall']:.2f} s with the document cache"
+              f" ({row['edit_cached_over_cold']:.2f}x cold, CPU {row['edit_cached_over_cold_cpu']:.2f}x), {uncached['wall']:.2f} s without; documents CPU-s a policy: no cache {d['no_cache']},"
+              f" cold cache {d['cold_cache']}, unchanged {d['unchanged']}, after the edit {d['after_clause_edit']} (load {loads})", flush=True)
+    return rows
 
 
 # (c): edit-to-reload latency in serve -----------------------------------------------------------
@@ -376,7 +466,7 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="values of --jobs (default 1,2)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for N ≤ 10 and the overhead (default 3)")
     parser.add_argument("--edits", type=int, default=5, help="clause edits per serve measurement (default 5)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,overhead,serve,weight")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,edit,overhead,serve,weight")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args()
@@ -393,6 +483,8 @@ def main() -> None:
     try:
         if "builds" not in skip:
             results["builds"] = bench_builds(work, sizes, jobs, args.repeat)
+        if "edit" not in skip:
+            results["edit"] = bench_edit(work, sizes, jobs[-1])
         if "overhead" not in skip:
             results["overhead"] = bench_overhead(work, args.repeat)
         project = copy_project(work / "project")
@@ -433,6 +525,12 @@ def print_table(results: dict) -> None:
     for row in results.get("builds", []):
         print(f"{row['schools']:>9}  {row['jobs']:>4}  {row['total_s']:>7.2f}  {row['per_school_s']:>8.3f}  {row.get('cpu_per_school_s', 0):>12.3f}  {row['school_build_median_s']:>15.3f}"
               f"  {row['max_rss_mb']:>11.0f}  {row['unchanged_rebuild_s']:>11.2f}")
+    if results.get("edit"):
+        print("\nN schools  jobs  cold s  edit, cache s  edit, no cache s  ÷ cold  CPU ÷ cold  documents CPU-s/policy: none  cold  unchanged  edit")
+        for row in results["edit"]:
+            d = row["documents_cpu_per_policy_s"]
+            print(f"{row['schools']:>9}  {row['jobs']:>4}  {row['cold']['wall_s']:>6.2f}  {row['edit_cached']['wall_s']:>13.2f}  {row['edit_uncached']['wall_s']:>16.2f}"
+                  f"  {row['edit_cached_over_cold']:>6.2f}  {row['edit_cached_over_cold_cpu']:>10.2f}  {d['no_cache']:>29.3f}  {d['cold_cache']:>4.3f}  {d['unchanged']:>9.3f}  {d['after_clause_edit']:>4.3f}")
     if "overhead" in results:
         o = results["overhead"]
         print(f"\noverhead: {o['ratio']:.2f}x  (policy-site {o['policy_site_build_s']:.2f} s, plain mkdocs {o['plain_mkdocs_build_s']:.2f} s)")

@@ -102,10 +102,18 @@ def form_data(form: Form, renderer: Renderer, md: MarkdownNodes) -> tuple[dict[s
 
 def form_pdf(resolved: Resolved, renderer: Renderer, form: Form) -> bytes:
     """A4, tagged, with an AcroForm widget over every blank field and table cell."""
+    return fillable_pdf(*form_pdf_data(resolved, renderer, form))
+
+
+def form_pdf_data(resolved: Resolved, renderer: Renderer, form: Form) -> tuple[dict[str, Any], list[FieldSpec]]:
+    """All `fillable_pdf` is given: the template's JSON and the fields it draws."""
     data, specs = form_data(form, renderer, MarkdownNodes())
     meta = document_meta(resolved, f"{data['title']} – {school_name(resolved)}")
-    pdf = compile_pdf("form.typ", {"meta": meta, "form": data, "fillable": True})
-    return add_form_fields(pdf, specs)
+    return {"meta": meta, "form": data, "fillable": True}, specs
+
+
+def fillable_pdf(document: dict[str, Any], specs: list[FieldSpec]) -> bytes:
+    return add_form_fields(compile_pdf("form.typ", document), specs)
 
 
 # Word ---------------------------------------------------------------------------------
@@ -295,9 +303,19 @@ def _reproducible(docx: bytes) -> bytes:
 
 def form_docx(resolved: Resolved, renderer: Renderer, form: Form) -> bytes:
     """The form as Word: heading, intro, declaration, fields as label | blank, tables with repeating headers."""
+    return word_form(form_docx_data(resolved, renderer, form))
+
+
+def form_docx_data(resolved: Resolved, renderer: Renderer, form: Form) -> dict[str, Any]:
+    """All `word_form` is given."""
     data, _ = form_data(form, renderer, MarkdownNodes())
+    return {"meta": document_meta(resolved, f"{data['title']} – {school_name(resolved)}"), "form": data}
+
+
+def word_form(document: dict[str, Any]) -> bytes:
+    data = document["form"]
     doc = Document()
-    _setup(doc, document_meta(resolved, f"{data['title']} – {school_name(resolved)}"))
+    _setup(doc, document["meta"])
     doc.add_heading(data["title"], level=1)
     _blocks(doc, data["intro"])
     _blocks(doc, data["declaration"])

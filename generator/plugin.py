@@ -183,16 +183,17 @@ class _ServedDocuments:
         self.current: str | None = None  # the digest the latest build wants
         self.linked: frozenset[str] = frozenset()  # the files its pages link to
         self.site_dir: Path | None = None
+        self.root: Path | None = None  # the project, whose document cache is used
         self.wanted: tuple[str, Handbook] | None = None
         self.worker: threading.Thread | None = None
         self.signal_dir: str | None = None  # watched by the server: a file written there rebuilds
         self.stopped = False
 
-    def for_build(self, resolved: Handbook, site_dir: Path) -> dict[str, bytes]:
+    def for_build(self, resolved: Handbook, site_dir: Path, root: Path | None = None) -> dict[str, bytes]:
         key = _digest(resolved)
         docs: dict[str, bytes] | None = None
         with self.lock:
-            self.site_dir, self.current, self.wanted = site_dir, key, None
+            self.site_dir, self.current, self.wanted, self.root = site_dir, key, None, root
             if key is not None and key in self.made:
                 self.made.move_to_end(key)
                 docs = self.made[key]
@@ -200,7 +201,7 @@ class _ServedDocuments:
                 self.wanted = (key, resolved)
                 docs = next(reversed(self.made.values()))
         if docs is None:  # the first build, with nothing to show yet: made now
-            docs = build_downloads(resolved)
+            docs = build_downloads(resolved, root)
             self._keep(key, docs)
         with self.lock:
             self.linked = frozenset(docs)
@@ -243,8 +244,9 @@ class _ServedDocuments:
                 if self.stopped:
                     return
                 (key, resolved), self.wanted = self.wanted, None
+                root = self.root
             try:
-                docs = build_downloads(resolved)
+                docs = build_downloads(resolved, root)
             except Exception as exc:  # shown in the serve log; the pages stay up
                 log.error(f"documents not made: {type(exc).__name__}: {exc}")
                 continue
@@ -339,7 +341,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         documents: Documents | None = None
         if self.documents is not None:
             store, site_dir = self.documents, Path(config.site_dir)
-            documents = lambda r: store.for_build(r, site_dir)  # noqa: E731
+            documents = lambda r: store.for_build(r, site_dir, root)  # noqa: E731
         site, problems = _prepare(root, school, self.config.edition, not self.serving, resolved, documents)
         for problem in problems:
             (log.warning if problem.severity == "warning" else log.error)(str(problem))

@@ -151,7 +151,7 @@ def prepare(
             return None, checked.problems
         resolved, problems = checked.schools[school], checked.problems
     handbook = for_edition(resolved, edition)  # the one filter: nothing below sees staff-only data in a public build
-    downloads = (documents or build_downloads)(handbook)
+    downloads = documents(handbook) if documents else build_downloads(handbook, root)
     others = cross_targets(handbook.policies)
     today = build_date()
     files: dict[str, str | bytes] = {}
@@ -197,7 +197,9 @@ def _offline() -> bool:
     return os.environ.get("OFFLINE", "").strip().lower() in ("true", "1", "yes")
 
 
-def build_downloads(handbook: Handbook) -> dict[str, bytes]:
+def build_downloads(handbook: Handbook, root: Path | None = None) -> dict[str, bytes]:
+    """The documents, taken from `root`'s document cache where made before (none: made afresh)."""
+    from generator.doccache import project_cache
     from generator.downloads import handbook_downloads
 
-    return handbook_downloads(handbook)
+    return handbook_downloads(handbook, project_cache(root) if root else None)

@@ -7,10 +7,12 @@ SOURCE_DATE_EPOCH is set.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -69,14 +71,21 @@ def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
 
 
 def _compile(template: str, payload: str, standards: list[Any]) -> bytes:
-    return typst.compile(
-        str(TEMPLATES / template),
-        root=str(TEMPLATES),
-        sys_inputs={"data": payload},
-        ignore_system_fonts=True,
-        timestamp=source_date_epoch(),
-        pdf_standards=standards,
-    )
+    pdf = _compiler(template).compile(sys_inputs={"data": payload}, timestamp=source_date_epoch(), pdf_standards=standards)
+    return cast(bytes, pdf)  # a PDF without an output path: its bytes
+
+
+_COMPILERS = threading.local()
+
+
+def _compiler(template: str) -> typst.Compiler:
+    """One compiler per template and thread, kept for the process, so that its fonts are loaded
+    once (Typst resets its files and date before every compile). Per thread: `serve` makes
+    documents in the background while a build may make them too."""
+    compilers: dict[str, typst.Compiler] = _COMPILERS.__dict__.setdefault("by_template", {})
+    if template not in compilers:
+        compilers[template] = typst.Compiler(str(TEMPLATES / template), root=str(TEMPLATES), ignore_system_fonts=True)
+    return compilers[template]
 
 
 def school_name(resolved: Resolved) -> str:
@@ -162,20 +171,29 @@ def _tidy(node: dict[str, Any], anchors: frozenset[str], pre: bool = False) -> d
     return node
 
 
+_CONVERTERS = threading.local()
+
+
+@functools.lru_cache(maxsize=8192)
+def _html(text: str) -> str:
+    """Markdown → HTML, remembered: most clauses read the same in every school a worker builds."""
+    if not hasattr(_CONVERTERS, "md"):
+        _CONVERTERS.md = markdown.Markdown(extensions=["tables", "attr_list"])
+    return _CONVERTERS.md.reset().convert(text)
+
+
 class MarkdownNodes:
     """Converts Markdown to the JSON nodes `common.typ` renders, for one document: `anchors`
     are the IDs labelled in it, so `#id` links to anything else become plain text."""
 
     def __init__(self, anchors: Iterable[str] = ()) -> None:
-        self._md = markdown.Markdown(extensions=["tables", "attr_list"])
         self.anchors = frozenset(anchors)
 
     def blocks(self, text: str | None) -> list[Node] | None:
         if not text or not text.strip():
             return None
-        self._md.reset()
         tree = _Tree()
-        tree.feed(self._md.convert(text))
+        tree.feed(_html(text))
         tree.close()
         return _tidy(tree.root, self.anchors)["c"]
 
@@ -473,11 +491,17 @@ POSTER_TEXT_PT = 13
 def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
     """The Do's & Don'ts as an A4 poster, a band per topic, over as many pages as it needs;
     None when the policy has none."""
+    data = poster_data(resolved, renderer)
+    return None if data is None else compile_pdf("poster.typ", data)
+
+
+def poster_data(resolved: Resolved, renderer: Renderer) -> dict[str, Any] | None:
+    """All `poster.typ` is given; None when the policy has no Do's & Don'ts."""
     data = dos_donts_data(resolved, renderer, MarkdownNodes())
     if data is None:
         return None
     meta = document_meta(resolved, f"{data['title']} – {school_name(resolved)}")
-    return compile_pdf("poster.typ", {"meta": meta, "dd": data, "size": POSTER_TEXT_PT})
+    return {"meta": meta, "dd": data, "size": POSTER_TEXT_PT}
 
 
 def policy_anchors(resolved: Resolved, forms: Iterable[str]) -> frozenset[str]:
@@ -515,6 +539,11 @@ def _sections(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, form_da
 
 def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> bytes:
     """The whole policy as one tagged PDF; `form_data(form_id, md)` supplies each form's content."""
+    return compile_pdf("policy.typ", policy_data(resolved, renderer, form_data))
+
+
+def policy_data(resolved: Resolved, renderer: Renderer, form_data: FormData) -> dict[str, Any]:
+    """All `policy.typ` is given."""
     placed = [form_id for s in resolved.sections for form_id in s.forms]
     unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
     md = MarkdownNodes(policy_anchors(resolved, placed + unplaced))
@@ -523,7 +552,7 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         sections.append({"anchor": None, "label": "Forms", "appendix": True, "clauses": [], "dos_donts": None, "forms": [form_data(form_id, md) for form_id in unplaced]})
     policy = resolved.policy.policy.model
     meta = resolved.metadata
-    data = {
+    return {
         "meta": document_meta(resolved, f"{policy.title} – {school_name(resolved)}"),
         "title": policy.title,
         "subtitle": policy.subtitle,
@@ -532,4 +561,3 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         "signatories": [{"role": s.role, "name": s.name or "", "date": display_date(s.date) if s.date else ""} for s in meta.signatories or []],
         "sections": sections,
     }
-    return compile_pdf("policy.typ", data)
