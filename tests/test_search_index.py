@@ -104,6 +104,16 @@ def test_a_list_and_each_anchored_item_are_entries_on_the_lists_section_page():
     assert by_location["sec-mobile/#phones-staff-room"]["title"] == "7. Mobile technologies: Staff may use phones in the staff room."
 
 
+def test_in_a_handbook_of_several_policies_an_item_names_its_policy():
+    material = {"docs": [{"location": "esafety/sec-mobile/", "title": "7. Mobile technologies", "text": ""}]}
+    data = {"policies": [{"id": "esafety", "title": "E-Safety Policy"}],
+            "clauses": [{**LIST, "policy": {"id": "esafety", "title": "E-Safety Policy"}}]}
+    docs = {d["location"]: d for d in handbook_index(material, data, Synonyms(()))["docs"]}
+    assert docs["esafety/sec-mobile/#mobile-list"]["policy"] == "E-Safety Policy"
+    assert docs["esafety/sec-mobile/#phones-photos"]["policy"] == "E-Safety Policy"
+    assert docs["esafety/sec-mobile/#phones-photos"]["list"] == "esafety/sec-mobile/#mobile-list"
+
+
 def test_an_item_of_a_titled_clause_is_titled_by_the_clause():
     titled = {**LIST, "number": "7.4", "title": "Phones"}
     index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [titled]}, Synonyms(()))
