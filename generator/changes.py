@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator.dates import adopted_phrase, long_date, parse_policy_date
 from generator.diff import (
@@ -40,7 +41,7 @@ from generator.diff import (
     redline_tokens,
 )
 from generator.edition import for_edition
-from generator.load import Located, Project
+from generator.load import Located
 from generator.model import Layer
 from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
@@ -409,7 +410,7 @@ def _policy_record(resolved: Resolved) -> dict[str, object]:
     return {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due}
 
 
-def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, object]]:
+def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, Any]]:
     renderer = Renderer(resolved)
     items = renderer.items()
     clauses = []
