@@ -515,6 +515,38 @@ def _sections(resolved: Resolved, renderer: Renderer, md: MarkdownNodes, form_da
 
 def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> bytes:
     """The whole policy as one tagged PDF; `form_data(form_id, md)` supplies each form's content."""
+    return compile_pdf("policy.typ", policy_data(resolved, renderer, form_data))
+
+
+def handbook_pdf(title: str, meta: dict[str, Any], policies: list[tuple[str, dict[str, Any]]]) -> bytes:
+    """Every policy of a school in one tagged PDF: `policies` are (policy ID, `policy_data`) in
+    the handbook's order; each policy's labels take its ID as a prefix, so that two policies
+    may use the same clause ID."""
+    data = {"meta": {**meta, "title": title, "policy": "Policy handbook", "note": ""},
+            "policies": [_prefixed(data, f"{policy_id}--") for policy_id, data in policies]}
+    return compile_pdf("handbook.typ", data)
+
+
+def _prefixed(node: Any, prefix: str) -> Any:
+    """The policy's data with every label it sets or links to (`anchor`, `target`, a form's
+    `label`, a `#` link) prefixed."""
+    if isinstance(node, list):
+        return [_prefixed(item, prefix) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if isinstance(value, str) and (key in ("anchor", "target") or (key == "label" and "fields" in node)):
+            out[key] = prefix + value
+        elif key == "href" and isinstance(value, str) and value.startswith("#"):
+            out[key] = "#" + prefix + value[1:]
+        else:
+            out[key] = _prefixed(value, prefix)
+    return out
+
+
+def policy_data(resolved: Resolved, renderer: Renderer, form_data: FormData) -> dict[str, Any]:
+    """What policy.typ typesets (and handbook.typ, for each policy)."""
     placed = [form_id for s in resolved.sections for form_id in s.forms]
     unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
     md = MarkdownNodes(policy_anchors(resolved, placed + unplaced))
@@ -523,7 +555,7 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         sections.append({"anchor": None, "label": "Forms", "appendix": True, "clauses": [], "dos_donts": None, "forms": [form_data(form_id, md) for form_id in unplaced]})
     policy = resolved.policy.policy.model
     meta = resolved.metadata
-    data = {
+    return {
         "meta": document_meta(resolved, f"{policy.title} – {school_name(resolved)}"),
         "title": policy.title,
         "subtitle": policy.subtitle,
@@ -532,4 +564,3 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
         "signatories": [{"role": s.role, "name": s.name or "", "date": display_date(s.date) if s.date else ""} for s in meta.signatories or []],
         "sections": sections,
     }
-    return compile_pdf("policy.typ", data)

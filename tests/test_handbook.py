@@ -184,13 +184,16 @@ def test_one_search_index_holds_the_clauses_of_both_policies_each_naming_its_pol
     assert {c["url"] for c in data["clauses"]} >= {"model/rules/#rules-child-1", "other/other-intro/#other-cyber"}
 
 
-def test_whole_handbook_pdf_holds_every_policy(site):
-    pages = [len(PdfReader(site / folder / "downloads" / "policy.pdf").pages) for folder in ("model", "other")]
+def test_whole_handbook_pdf_holds_every_policy_tagged_with_a_bookmark_each(site):
     handbook = PdfReader(BytesIO((site / "downloads" / "handbook.pdf").read_bytes()))
-    assert len(handbook.pages) == sum(pages)
-    assert [item.title for item in handbook.outline if not isinstance(item, list)] == ["Model Policy", "Anti-Bullying Policy"]
-    text = " ".join(page.extract_text() for page in handbook.pages)
-    assert "Model Policy" in text and "Anti-Bullying Policy" in text
+    assert "/StructTreeRoot" in handbook.trailer["/Root"] and handbook.metadata.title == "Alpha School: policy handbook"
+    top = [item.title for item in handbook.outline if not isinstance(item, list)]
+    assert top[-2:] == ["Model Policy", "Anti-Bullying Policy"]
+    text = " ".join(" ".join(page.extract_text() for page in handbook.pages).split())
+    for words in ("This policy applies to Alpha School.", "Staff must not take photos of children on their own phones.",
+                  "Report bullying at Alpha School the same day.", "Bullying report", "Incident log",
+                  "see also Anti-Bullying Policy, 1.1 Cyberbullying"):
+        assert words in text, words
     model = " ".join(page.extract_text() for page in PdfReader(site / "model" / "downloads" / "policy.pdf").pages)
     assert "see also Anti-Bullying Policy, 1.1 Cyberbullying" in " ".join(model.split())
 
@@ -278,3 +281,18 @@ def test_check_school_strict_judges_only_what_the_school_publishes(tmp_path):
     assert policy_site("--root", str(root), "check", "--school", "beta", "--strict").returncode == 0
     alpha = policy_site("--root", str(root), "check", "--school", "alpha", "--strict")
     assert alpha.returncode == 1 and "policies/other/clauses/other-stray.md:2: warning: clause 'other-stray' is not listed" in alpha.stderr
+
+
+def test_two_policies_with_the_same_clause_ids_make_one_pdf(tmp_path):
+    from generator.downloads import handbook_downloads
+
+    copy = {f"policies/copy/clauses/{cid}.md": body for cid, body in CLAUSES.items()}
+    copy["policies/copy/policy.yml"] = POLICY.replace("id: model", "id: copy").replace("title: Model Policy", "title: Copy Policy")
+    copy[ALPHA] = "id: alpha\nname: Alpha School\nfacts: {lead_name: Ann Lee}\npolicies:\n  model: {}\n  copy: {}\n"
+    copy["policies/copy/forms/log.yml"] = "id: log\ntitle: Incident log\nrequired_by: [intro-b]\n"
+    result = checked(project(tmp_path, {**copy, "policies/schools/beta.yml": None}))
+    assert result.ok, [str(p) for p in result.problems]
+    handbook = result.schools["alpha"]
+    pdf = PdfReader(BytesIO(handbook_downloads(handbook)["downloads/handbook.pdf"]))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Copy Policy" in text and "Model Policy" in text and text.count("appoints Ann Lee") == 2
