@@ -260,6 +260,10 @@ def test_the_list_of_schools_counts_a_handbooks_policies_and_those_overdue(tmp_p
 
     page = index_html(checked(_two(tmp_path)), date(2026, 1, 1))
     assert "<p>2 policies</p>" in page and '<span class="status overdue">1 overdue for review</span>' in page
+    staff_only = _two(tmp_path / "staff", {"policies/other/policy.yml": OTHER + "audience: staff\n",
+                                            "policies/model/clauses/rules-child-2.md": "---\nid: rules-child-2\ntitle: Calls\n---\nNo calls.\n"})
+    public = index_html(checked(staff_only), date(2026, 1, 1), edition="public")
+    assert "<p>Model Policy</p>" in public and "2 policies" not in public
 
 
 def test_diff_is_per_school_and_policy(tmp_path):
