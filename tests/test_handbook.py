@@ -300,3 +300,13 @@ def test_two_policies_with_the_same_clause_ids_make_one_pdf(tmp_path):
     pdf = PdfReader(BytesIO(handbook_downloads(handbook)["downloads/handbook.pdf"]))
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Copy Policy" in text and "Model Policy" in text and text.count("appoints Ann Lee") == 2
+
+
+def test_serve_previews_every_policy_of_the_handbook(tmp_path):
+    from test_serve import serving
+
+    root = copy_site_config(_two(tmp_path / "project"))
+    with serving(root, tmp_path / "serve.log", "--school", "alpha") as served:
+        pages = {path: served.get(path) for path in ("/", "/register/", "/model/rules/", "/other/other-intro/", "/other/downloads/policy.pdf")}
+    assert {path: status for path, (status, _) in pages.items()} == dict.fromkeys(pages, 200)
+    assert "Anti-Bullying Policy, 1.1 Cyberbullying" in pages["/model/rules/"][1]
