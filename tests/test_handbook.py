@@ -310,3 +310,16 @@ def test_serve_previews_every_policy_of_the_handbook(tmp_path):
         pages = {path: served.get(path) for path in ("/", "/register/", "/model/rules/", "/other/other-intro/", "/other/downloads/policy.pdf")}
     assert {path: status for path, (status, _) in pages.items()} == dict.fromkeys(pages, 200)
     assert "Anti-Bullying Policy, 1.1 Cyberbullying" in pages["/model/rules/"][1]
+
+
+@pytest.mark.parametrize("adopted, expected", [("Summer 2024", "Summer 2026"), ("2024-02-29", "2026-02-28"), ("March 2025", "March 2027")])
+def test_an_adoption_reviewed_every_two_years(tmp_path, adopted, expected):
+    school = TWO_POLICIES[ALPHA].replace("  other: {}\n", f"  other:\n    metadata: {{adopted: '{adopted}', review_cycle_years: 2}}\n")
+    handbook = checked(_two(tmp_path, {ALPHA: school})).schools["alpha"]
+    assert handbook.policy("other").metadata.review_due == expected
+    assert handbook.policy("model").metadata.review_due == "Summer 2021"  # its own date, from the model
+
+
+def test_a_schools_review_cycle_wins_over_the_models_review_date(tmp_path):
+    school = TWO_POLICIES[ALPHA].replace("  model: {}\n", "  model:\n    metadata: {adopted: Spring 2025, review_cycle_years: 3}\n")
+    assert checked(_two(tmp_path, {ALPHA: school})).schools["alpha"].policy("model").metadata.review_due == "Spring 2028"
