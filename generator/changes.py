@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import markdown
 
@@ -43,7 +44,7 @@ from generator.diff import (
     redline_tokens,
 )
 from generator.edition import for_edition
-from generator.load import Located, Project
+from generator.load import Located
 from generator.model import Layer
 from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
@@ -413,7 +414,7 @@ def _policy_record(resolved: Resolved) -> dict[str, object]:
     return {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due}
 
 
-def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, object]]:
+def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, Any]]:
     renderer = Renderer(resolved)
     items = renderer.items()
     clauses = []
