@@ -258,7 +258,7 @@ def _commit_site(opts: Options, checked: Checked, staging: Path, kept: list[str]
     """Complete the staging folder (unchanged schools, index, zips, cache, marker), then swap it in whole."""
     for school in kept:
         publish.link_tree(opts.site_dir / school, staging / school)
-    (staging / "index.html").write_text(site_index.index_html(checked), encoding="utf-8")
+    (staging / "index.html").write_text(site_index.index_html(checked, edition=opts.edition), encoding="utf-8")
     if opts.zips:
         for school in hashes:
             zip_site(staging / school, staging / f"{school}-offline.zip")

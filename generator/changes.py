@@ -20,7 +20,11 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+
+import markdown
 
 from generator.dates import adopted_phrase, long_date, parse_policy_date
 from generator.diff import (
@@ -40,7 +44,7 @@ from generator.diff import (
     redline_tokens,
 )
 from generator.edition import for_edition
-from generator.load import Located, Project
+from generator.load import Located
 from generator.model import Layer
 from generator.sanitize import escape_markdown
 from generator.render import Renderer, section_page
@@ -386,7 +390,8 @@ def page_url(page: str, anchor: str | None = None, site_url: str | None = None, 
 
 def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True) -> str:
     """Every clause as open data: ID, number, title, text (values filled), section, topics,
-    last substantive change, the Do's & Don'ts items citing it, and its address on the site."""
+    last substantive change, the Do's & Don'ts items citing it, its address on the site, and the
+    items of its list that have an anchor of their own (`items`: ID and plain text)."""
     data = {
         "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
         "policy": _policy_record(resolved),
@@ -409,7 +414,7 @@ def _policy_record(resolved: Resolved) -> dict[str, object]:
     return {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due}
 
 
-def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, object]]:
+def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, Any]]:
     renderer = Renderer(resolved)
     items = renderer.items()
     clauses = []
@@ -427,10 +432,46 @@ def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_
                 "last_changed": changed.isoformat() if changed else None,
                 "dos_donts": [i.id for i in items if clause.id in i.clauses],
                 "url": page_url(folder + section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
+                "items": anchored_items(renderer.plain(clause.body)),
             })
             if folder:
                 clauses[-1]["policy"] = {"id": resolved.policy.id, "title": resolved.policy.policy.model.title}
     return clauses
+
+
+class _ItemText(HTMLParser):
+    """The plain text of each list item (nested lists included), in the order they open, with its
+    anchor: the item's `id`, or its first paragraph's in a loose list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, str]] = []
+        self._open: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        anchor = dict(attrs).get("id") or ""
+        if tag == "li":
+            self._open.append({"id": anchor, "text": ""})
+            self.items.append(self._open[-1])
+        elif tag == "p" and self._open and not self._open[-1]["id"] and not self._open[-1]["text"].strip():
+            self._open[-1]["id"] = anchor
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self._open:
+            item = self._open.pop()
+            item["text"] = " ".join(item["text"].split())
+
+    def handle_data(self, data: str) -> None:
+        for item in self._open:
+            item["text"] += data
+
+
+def anchored_items(source: str) -> list[dict[str, str]]:
+    """The list items of a clause's Markdown that carry an anchor (`{ #id }`), in order."""
+    parser = _ItemText()
+    parser.feed(markdown.markdown(source, extensions=["attr_list"]))
+    parser.close()
+    return [item for item in parser.items if item["id"]]
 
 
 def _stamp(day: date) -> str:

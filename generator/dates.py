@@ -30,6 +30,17 @@ def parse_policy_date(text: str) -> date | None:
     return None
 
 
+def years_later(text: str, years: int) -> str | None:
+    """The same policy date `years` on, written the same way: `Summer 2019`, 2 → `Summer 2021`."""
+    if parse_policy_date(text) is None:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        day = date.fromisoformat(text.strip())
+        return day.replace(year=day.year + years, day=min(day.day, calendar.monthrange(day.year + years, day.month)[1])).isoformat()
+    word, year = text.split()
+    return f"{word} {int(year) + years}"
+
+
 def long_date(day: date) -> str:
     """`29 November 2022`: the one style every page and document uses for a day."""
     return f"{day.day} {day:%B %Y}"

@@ -72,6 +72,9 @@ class Metadata(Strict):
     """When it was adopted or agreed."""
     review_due: DateText | None = None
     """When its next review is due."""
+    review_cycle_years: int | None = Field(default=None, ge=1, le=10)
+    """Reviewed every so many years: without a `review_due`, the review is due that long after
+    `adopted` (Summer 2019 and 2 → Summer 2021)."""
     version: str | None = None
     status: Literal["adopted", "draft"] | None = None
     """A draft is shown with a 'draft' notice."""

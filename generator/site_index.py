@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.dates import display_date, parse_policy_date
+from generator.edition import for_edition
 from generator.validate import Checked
 from generator.variants import Handbook, Resolved
 
@@ -81,13 +82,14 @@ def _card(school_id: str, handbook: Handbook, today: date) -> str:
     )
 
 
-def index_html(checked: Checked, today: date | None = None) -> str:
-    """The page that lists every published school's handbook; review dates judged on `today`
-    (default: the build's day, see `generator.site.build_date`)."""
+def index_html(checked: Checked, today: date | None = None, edition: str = "staff") -> str:
+    """The page that lists every published school's handbook (as the `edition` has it: a
+    staff-only policy is not counted in public); review dates judged on `today` (default: the
+    build's day, see `generator.site.build_date`)."""
     from generator.site import build_date  # here, not at the top: it loads the renderer, which `build` needs only in its workers
 
     day = today or build_date()
-    cards = "\n".join(_card(sid, r, day) for sid, r in sorted(checked.schools.items()))
+    cards = "\n".join(_card(sid, for_edition(h, edition), day) for sid, h in sorted(checked.schools.items()))
     return f"""<!doctype html>
 <html lang="en-GB">
 <head>

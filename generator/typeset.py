@@ -542,8 +542,34 @@ def policy_pdf(resolved: Resolved, renderer: Renderer, form_data: FormData) -> b
     return compile_pdf("policy.typ", policy_data(resolved, renderer, form_data))
 
 
+def handbook_data(title: str, meta: dict[str, Any], policies: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """All `handbook.typ` is given: every policy of a school in one tagged PDF. `policies` are
+    (policy ID, `policy_data`) in the handbook's order; each policy's labels take its ID as a
+    prefix, so that two policies may use the same clause ID."""
+    return {"meta": {**meta, "title": title, "policy": "Policy handbook", "note": ""},
+            "policies": [_prefixed(data, f"{policy_id}--") for policy_id, data in policies]}
+
+
+def _prefixed(node: Any, prefix: str) -> Any:
+    """The policy's data with every label it sets or links to (`anchor`, `target`, a form's
+    `label`, a `#` link) prefixed."""
+    if isinstance(node, list):
+        return [_prefixed(item, prefix) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if isinstance(value, str) and (key in ("anchor", "target") or (key == "label" and "fields" in node)):
+            out[key] = prefix + value
+        elif key == "href" and isinstance(value, str) and value.startswith("#"):
+            out[key] = "#" + prefix + value[1:]
+        else:
+            out[key] = _prefixed(value, prefix)
+    return out
+
+
 def policy_data(resolved: Resolved, renderer: Renderer, form_data: FormData) -> dict[str, Any]:
-    """All `policy.typ` is given."""
+    """What policy.typ typesets (and handbook.typ, for each policy)."""
     placed = [form_id for s in resolved.sections for form_id in s.forms]
     unplaced = [form_id for form_id in resolved.forms if form_id not in placed]
     md = MarkdownNodes(policy_anchors(resolved, placed + unplaced))

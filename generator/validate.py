@@ -66,15 +66,15 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += found
         if handbook is None:
             continue
-        bounded: list[Problem] = []
+        limited: list[Problem] = []
         for resolved in handbook.policies:
             view = layer_view(variant, resolved.policy.id)
             found = limits(overlay_texts(view)) or _filled_limits(resolved)
             checked.problems += found or check_school(resolved, view)
-            bounded += found
-        checked.problems += [] if bounded or not variant.model.publish else cross_policy_refs(handbook)  # a trust's policies may cite ones its schools add
+            limited += found
+        checked.problems += [] if limited or not variant.model.publish else cross_policy_refs(handbook)  # a trust's policies may cite ones its schools add
         checked.problems += check_branding(variant, reader)
-        if variant.model.publish and not bounded:
+        if variant.model.publish and not limited:
             checked.schools[school_id] = handbook
     if not project.policies and not project.unreadable:
         checked.problems.append(Problem("policies", 1, "no policy found; expected a folder policies/<policy-id>/ holding a policy.yml"))

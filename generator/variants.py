@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from generator.dates import years_later
 from generator.errors import Problem, did_you_mean
 from generator.load import LoadedPolicy, Located, Project
 from generator.model import ClauseEntry, DosDonts, Form, Layer, Metadata, School
@@ -216,9 +217,14 @@ def _number(nodes: list[_Node], prefix: str | None, depth: int, section: str, co
 
 
 def _merge_metadata(base: Metadata, variants: list[Located[Layer]]) -> Metadata:
+    model = base
     for variant in variants:
         if variant.model.metadata:
             base = base.model_copy(update=variant.model.metadata.model_dump(exclude_none=True, exclude_unset=True))
+    records = [v.model.metadata for v in reversed(variants) if v.model.metadata] + [model]
+    nearest = next((m for m in records if m.review_due or m.review_cycle_years), None)
+    if nearest is not None and nearest.review_due is None and base.review_cycle_years and base.adopted:
+        base = base.model_copy(update={"review_due": years_later(base.adopted, base.review_cycle_years)})  # the nearest record gives a cycle, not a date
     return base
 
 

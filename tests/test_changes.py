@@ -170,7 +170,7 @@ def test_clauses_json(tagged):
         "id": "rules-child-1", "number": "1.2", "title": "Photos", "label": None,
         "text": "Staff must not take photos of children on their own phones.",
         "section": {"id": "intro", "title": "1. Introduction"}, "topics": [],
-        "last_changed": "2024-01-15", "dos_donts": ["no-photos"], "url": "intro/#rules-child-1",
+        "last_changed": "2024-01-15", "dos_donts": ["no-photos"], "url": "intro/#rules-child-1", "items": [],
     }
     assert by_id["intro-a"]["text"] == "This policy applies to everyone at Alpha School."
 

@@ -39,7 +39,6 @@ def writers(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     spy("compile_pdf", lambda template, data: template)
     spy("fillable_pdf")
     spy("word_form")
-    spy("joined")
     return calls
 
 
@@ -57,12 +56,12 @@ def test_an_edited_clause_remakes_only_the_policy_pdf(tmp_path: Path, writers: C
     root = project(tmp_path / "project")
     cache = DocumentCache(tmp_path / "cache")
     first = handbook_downloads(_schools(root)["alpha"], cache)
-    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "joined": 1}
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "handbook.typ": 1}
 
     writers.clear()
     _edit(root / "policies/model/clauses/rules-child-2.md", "Texts too.")
     second = handbook_downloads(_schools(root)["alpha"], cache)
-    assert writers == {"policy.typ": 1, "joined": 1}
+    assert writers == {"policy.typ": 1, "handbook.typ": 1}
     assert second[MODEL_POLICY] != first[MODEL_POLICY] and second[HANDBOOK_PDF] != first[HANDBOOK_PDF]
     assert {path: second[path] for path in (FORM_PDF, FORM_DOCX, MODEL_POSTER)} == {path: first[path] for path in (FORM_PDF, FORM_DOCX, MODEL_POSTER)}
 
@@ -91,12 +90,12 @@ def test_two_schools_with_the_same_facts_share_their_forms(tmp_path: Path, write
     alpha = handbook_downloads(schools["alpha"], cache)
     writers.clear()
     gamma = handbook_downloads(schools["gamma"], cache)
-    assert writers == {"policy.typ": 1, "joined": 1}
+    assert writers == {"policy.typ": 1, "handbook.typ": 1}
     assert gamma[FORM_PDF] == alpha[FORM_PDF] and gamma[FORM_DOCX] == alpha[FORM_DOCX] and gamma[MODEL_POSTER] == alpha[MODEL_POSTER]
 
     writers.clear()
     handbook_downloads(schools["beta"], cache)  # another name and lead: forms of its own
-    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "joined": 1}
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "handbook.typ": 1}
 
 
 def test_a_document_date_makes_the_documents_again(tmp_path: Path, writers: Counter[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,7 +105,7 @@ def test_a_document_date_makes_the_documents_again(tmp_path: Path, writers: Coun
     writers.clear()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     handbook_downloads(resolved, cache)
-    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "joined": 1}
+    assert writers == {"fillable_pdf": 1, "word_form": 1, "poster.typ": 1, "policy.typ": 1, "handbook.typ": 1}
 
 
 def test_the_project_cache_is_kept_under_dot_cache(tmp_path: Path) -> None:
@@ -167,7 +166,7 @@ def test_an_edit_to_one_model_clause_remakes_only_the_policy_that_holds_it(tmp_p
     writers.clear()
     _edit(root / "policies/brent-esafety/clauses/esp-intro-ict-scope.md", "Cached documents too.")
     after = {school: handbook_downloads(handbook, cache) for school, handbook in _schools(root).items()}
-    assert writers == {"policy.typ": len(edited), "joined": len(edited)}
+    assert writers == {"policy.typ": len(edited), "handbook.typ": len(edited)}
     remade = {f"brent-esafety/{POLICY}", HANDBOOK_PDF}
     for school, files in after.items():
         assert files.keys() == before[school].keys()

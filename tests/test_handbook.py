@@ -184,13 +184,16 @@ def test_one_search_index_holds_the_clauses_of_both_policies_each_naming_its_pol
     assert {c["url"] for c in data["clauses"]} >= {"model/rules/#rules-child-1", "other/other-intro/#other-cyber"}
 
 
-def test_whole_handbook_pdf_holds_every_policy(site):
-    pages = [len(PdfReader(site / folder / "downloads" / "policy.pdf").pages) for folder in ("model", "other")]
+def test_whole_handbook_pdf_holds_every_policy_tagged_with_a_bookmark_each(site):
     handbook = PdfReader(BytesIO((site / "downloads" / "handbook.pdf").read_bytes()))
-    assert len(handbook.pages) == sum(pages)
-    assert [item.title for item in handbook.outline if not isinstance(item, list)] == ["Model Policy", "Anti-Bullying Policy"]
-    text = " ".join(page.extract_text() for page in handbook.pages)
-    assert "Model Policy" in text and "Anti-Bullying Policy" in text
+    assert "/StructTreeRoot" in handbook.trailer["/Root"] and handbook.metadata.title == "Alpha School: policy handbook"
+    top = [item.title for item in handbook.outline if not isinstance(item, list)]
+    assert top[-2:] == ["Model Policy", "Anti-Bullying Policy"]
+    text = " ".join(" ".join(page.extract_text() for page in handbook.pages).split())
+    for words in ("This policy applies to Alpha School.", "Staff must not take photos of children on their own phones.",
+                  "Report bullying at Alpha School the same day.", "Bullying report", "Incident log",
+                  "see also Anti-Bullying Policy, 1.1 Cyberbullying"):
+        assert words in text, words
     model = " ".join(page.extract_text() for page in PdfReader(site / "model" / "downloads" / "policy.pdf").pages)
     assert "see also Anti-Bullying Policy, 1.1 Cyberbullying" in " ".join(model.split())
 
@@ -257,6 +260,10 @@ def test_the_list_of_schools_counts_a_handbooks_policies_and_those_overdue(tmp_p
 
     page = index_html(checked(_two(tmp_path)), date(2026, 1, 1))
     assert "<p>2 policies</p>" in page and '<span class="status overdue">1 overdue for review</span>' in page
+    staff_only = _two(tmp_path / "staff", {"policies/other/policy.yml": OTHER + "audience: staff\n",
+                                            "policies/model/clauses/rules-child-2.md": "---\nid: rules-child-2\ntitle: Calls\n---\nNo calls.\n"})
+    public = index_html(checked(staff_only), date(2026, 1, 1), edition="public")
+    assert "<p>Model Policy</p>" in public and "2 policies" not in public
 
 
 def test_diff_is_per_school_and_policy(tmp_path):
@@ -278,3 +285,41 @@ def test_check_school_strict_judges_only_what_the_school_publishes(tmp_path):
     assert policy_site("--root", str(root), "check", "--school", "beta", "--strict").returncode == 0
     alpha = policy_site("--root", str(root), "check", "--school", "alpha", "--strict")
     assert alpha.returncode == 1 and "policies/other/clauses/other-stray.md:2: warning: clause 'other-stray' is not listed" in alpha.stderr
+
+
+def test_two_policies_with_the_same_clause_ids_make_one_pdf(tmp_path):
+    from generator.downloads import handbook_downloads
+
+    copy = {f"policies/copy/clauses/{cid}.md": body for cid, body in CLAUSES.items()}
+    copy["policies/copy/policy.yml"] = POLICY.replace("id: model", "id: copy").replace("title: Model Policy", "title: Copy Policy")
+    copy[ALPHA] = "id: alpha\nname: Alpha School\nfacts: {lead_name: Ann Lee}\npolicies:\n  model: {}\n  copy: {}\n"
+    copy["policies/copy/forms/log.yml"] = "id: log\ntitle: Incident log\nrequired_by: [intro-b]\n"
+    result = checked(project(tmp_path, {**copy, "policies/schools/beta.yml": None}))
+    assert result.ok, [str(p) for p in result.problems]
+    handbook = result.schools["alpha"]
+    pdf = PdfReader(BytesIO(handbook_downloads(handbook)["downloads/handbook.pdf"]))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Copy Policy" in text and "Model Policy" in text and text.count("appoints Ann Lee") == 2
+
+
+def test_serve_previews_every_policy_of_the_handbook(tmp_path):
+    from test_serve import serving
+
+    root = copy_site_config(_two(tmp_path / "project"))
+    with serving(root, tmp_path / "serve.log", "--school", "alpha") as served:
+        pages = {path: served.get(path) for path in ("/", "/register/", "/model/rules/", "/other/other-intro/", "/other/downloads/policy.pdf")}
+    assert {path: status for path, (status, _) in pages.items()} == dict.fromkeys(pages, 200)
+    assert "Anti-Bullying Policy, 1.1 Cyberbullying" in pages["/model/rules/"][1]
+
+
+@pytest.mark.parametrize("adopted, expected", [("Summer 2024", "Summer 2026"), ("2024-02-29", "2026-02-28"), ("March 2025", "March 2027")])
+def test_an_adoption_reviewed_every_two_years(tmp_path, adopted, expected):
+    school = TWO_POLICIES[ALPHA].replace("  other: {}\n", f"  other:\n    metadata: {{adopted: '{adopted}', review_cycle_years: 2}}\n")
+    handbook = checked(_two(tmp_path, {ALPHA: school})).schools["alpha"]
+    assert handbook.policy("other").metadata.review_due == expected
+    assert handbook.policy("model").metadata.review_due == "Summer 2021"  # its own date, from the model
+
+
+def test_a_schools_review_cycle_wins_over_the_models_review_date(tmp_path):
+    school = TWO_POLICIES[ALPHA].replace("  model: {}\n", "  model:\n    metadata: {adopted: Spring 2025, review_cycle_years: 3}\n")
+    assert checked(_two(tmp_path, {ALPHA: school})).schools["alpha"].policy("model").metadata.review_due == "Spring 2028"

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+import json
+
+from generator.changes import anchored_items
 from generator.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +62,7 @@ MATERIAL = {
 OPEN_DATA = {
     "policy": {"title": "E-Safety Policy"},
     "clauses": [
-        {"id": "photos", "number": "7.3", "title": "Photos and videos", "text": "Staff are not permitted to take photos.",
+        {"id": "photos", "number": "7.3", "title": "Photos and videos", "text": "Staff are *not* permitted to take [photos](https://example.org/photos).",
          "section": {"id": "sec-mobile", "title": "7. Mobile technologies"}},
         {"id": "untitled", "number": None, "title": None, "text": "A clause without a title.",
          "section": {"id": "sec-mobile", "title": "7. Mobile technologies"}},
@@ -79,6 +82,76 @@ def test_one_entry_per_clause_naming_its_number_policy_and_section():
     assert [d for d in index["docs"] if d["location"].startswith("quick/")] == [
         {"location": "quick/", "title": "Do's and Don'ts", "text": "", "kind": "page", "parent": ""}]
     assert index["config"] == {"lang": ["en"], "policy": "E-Safety Policy", "synonyms": [["photo", "picture"]]}
+
+
+LIST = {"id": "mobile-list", "number": None, "title": None, "section": {"id": "sec-mobile", "title": "7. Mobile technologies"},
+        "text": "- Staff may use phones in the staff room.\n    { #phones-staff-room }\n- Never take photos of children on a personal phone, tablet or camera at any time.\n    { #phones-photos }\n",
+        "items": [{"id": "phones-staff-room", "text": "Staff may use phones in the staff room."},
+                  {"id": "phones-photos", "text": "Never take photos of children on a personal phone, tablet or camera at any time."}]}
+
+
+def test_a_list_and_each_anchored_item_are_entries_on_the_lists_section_page():
+    index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [*OPEN_DATA["clauses"], LIST]}, Synonyms(()))
+    by_location = {d["location"]: d for d in index["docs"]}
+    assert by_location["sec-mobile/#mobile-list"] == {
+        "location": "sec-mobile/#mobile-list", "title": "7. Mobile technologies", "heading": "", "kind": "clause",
+        "text": "Staff may use phones in the staff room. Never take photos of children on a personal phone, tablet or camera at any time.",
+        "section": "7. Mobile technologies"}
+    assert by_location["sec-mobile/#phones-photos"] == {
+        "location": "sec-mobile/#phones-photos", "title": "7. Mobile technologies: Never take photos of children on a personal …",
+        "heading": "", "text": "Never take photos of children on a personal phone, tablet or camera at any time.",
+        "kind": "item", "section": "7. Mobile technologies", "list": "sec-mobile/#mobile-list"}
+    assert by_location["sec-mobile/#phones-staff-room"]["title"] == "7. Mobile technologies: Staff may use phones in the staff room."
+
+
+def test_in_a_handbook_of_several_policies_an_item_names_its_policy():
+    material = {"docs": [{"location": "esafety/sec-mobile/", "title": "7. Mobile technologies", "text": ""}]}
+    data = {"policies": [{"id": "esafety", "title": "E-Safety Policy"}],
+            "clauses": [{**LIST, "policy": {"id": "esafety", "title": "E-Safety Policy"}}]}
+    docs = {d["location"]: d for d in handbook_index(material, data, Synonyms(()))["docs"]}
+    assert docs["esafety/sec-mobile/#mobile-list"]["policy"] == "E-Safety Policy"
+    assert docs["esafety/sec-mobile/#phones-photos"]["policy"] == "E-Safety Policy"
+    assert docs["esafety/sec-mobile/#phones-photos"]["list"] == "esafety/sec-mobile/#mobile-list"
+
+
+def test_an_item_of_a_titled_clause_is_titled_by_the_clause():
+    titled = {**LIST, "number": "7.4", "title": "Phones"}
+    index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [titled]}, Synonyms(()))
+    item = next(d for d in index["docs"] if d["location"] == "sec-mobile/#phones-staff-room")
+    assert item["title"] == "7.4 Phones: Staff may use phones in the staff room." and item["heading"] == "7.4 Phones"
+
+
+def test_no_item_entry_on_a_page_left_out_of_the_index():
+    index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [LIST]}, Synonyms(()), frozenset({"sec-mobile/"}))
+    assert [d["location"] for d in index["docs"] if d["location"].startswith("sec-mobile/")] == ["sec-mobile/"]
+
+
+def test_a_handbook_label_is_shown_as_such_and_weighed_by_its_own_words():
+    material = {"docs": [{"location": "sec-mobile/#labelled", "title": "Handbook label: Phones at work", "text": ""}]}
+    labelled = {**OPEN_DATA["clauses"][1], "id": "labelled", "label": "Phones at work"}
+    [entry] = handbook_index(material, {**OPEN_DATA, "clauses": [labelled]}, Synonyms(()))["docs"]
+    assert entry["title"] == "Handbook label: Phones at work" and entry["heading"] == "Phones at work"
+
+
+def test_anchored_items_are_the_list_items_with_an_id_in_plain_text():
+    source = ("Lead-in.\n{ #lead-in }\n\n- First *item* with [a link](https://example.org).\n    { #first }\n"
+              "- No anchor.\n- Third &amp; last\n    { #third }\n\n    - nested\n        { #nested }\n")
+    assert anchored_items(source) == [
+        {"id": "first", "text": "First item with a link."},
+        {"id": "third", "text": "Third & last nested"},
+        {"id": "nested", "text": "nested"},
+    ]
+
+
+def test_a_built_site_lists_each_anchored_item_and_indexes_it(built_site: Path):
+    clauses = json.loads((built_site / "broomwood" / "clauses.json").read_text(encoding="utf-8"))["clauses"]
+    equipment = next(c for c in clauses if c["id"] == "broom-it-equipment")
+    assert {"id": "broom-it-no-installs", "text": "Do not install any application without prior permission."} in equipment["items"]
+    assert all(c["items"] == [] for c in clauses if "\n- " not in "\n" + c["text"])
+    index = json.loads((built_site / "broomwood" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    kinds = {d["location"].partition("#")[2]: d["kind"] for d in index["docs"]}
+    assert kinds["broom-it-no-installs"] == "item" and kinds["broom-it-equipment"] == "clause"
+    assert not any("full-text" in d["location"] for d in index["docs"])
 
 
 def test_a_built_site_runs_the_handbooks_worker_on_one_entry_per_clause(built_site: Path):

@@ -2,11 +2,11 @@
  *
  * It speaks Material's worker protocol (0 setup, 1 ready, 2 query, 3 result), so Material's
  * search box, result list and keyboard handling are unchanged. The index holds one entry per
- * clause; words are stemmed and the editors' synonyms (policies/search-synonyms.yml) expanded
- * when the index is set up; a query word not in the handbook matches words one or two typing
- * slips away, and only the last word, while it is being typed, matches as a prefix. Each clause
- * is its own result, shown under the policy and section it belongs to, with its matching words
- * marked in a snippet. */
+ * clause and one per anchored item of a clause's list; words are stemmed and the editors'
+ * synonyms (policies/search-synonyms.yml) expanded when the index is set up; a query word not in
+ * the handbook matches words one or two typing slips away, and only the last word, while it is
+ * being typed, matches as a prefix. Each clause (and list item) is its own result, shown under
+ * the policy and section it belongs to, with its matching words marked in a snippet. */
 "use strict";
 
 var STOP = new Set(("a able about across after all almost also am among an and any are as at be because been " +
@@ -17,7 +17,7 @@ var STOP = new Set(("a able about across after all almost also am among an and a
   "whom why will with would yet you your im ive dont want").split(" "));
 var WORD = /[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*/g;
 var FIELDS = {title: 4, section: 1, text: 1};
-var KIND = {clause: 1, section: 0.3, page: 0.3};
+var KIND = {clause: 1, item: 1, section: 0.3, page: 0.3};
 var MAX_RESULTS = 50;
 
 var engine = null;
@@ -91,8 +91,11 @@ function setup(data) {
   var synonyms = synonymTable((data.config && data.config.synonyms) || []);
   var parts = new Map(), df = new Map(), total = 0;
   var docs = data.docs.map(function (doc) {
-    var fields = {title: counts(analyse(doc.title, synonyms, parts)),
-                  section: counts(analyse(doc.section || "", synonyms, parts)),
+    /* A list without a heading, and its items, are headed by their section's title. */
+    var heading = doc.heading === undefined ? doc.title : doc.heading || doc.section;
+    var section = heading === doc.section ? "" : doc.section;
+    var fields = {title: counts(analyse(heading, synonyms, parts)),
+                  section: counts(analyse(section || "", synonyms, parts)),
                   text: counts(analyse(doc.text, synonyms, parts))};
     var seen = new Set();
     Object.keys(fields).forEach(function (f) { fields[f].forEach(function (_, t) { seen.add(t); }); });
@@ -107,7 +110,7 @@ function setup(data) {
   var policy = (data.config && data.config.policy) || "";
   docs.forEach(function (e) {
     var named = e.doc.policy || policy;
-    if (e.doc.kind === "clause") e.doc.parent = named ? named + " \u203a " + e.doc.section : e.doc.section;
+    if (e.doc.section !== undefined) e.doc.parent = named ? named + " \u203a " + e.doc.section : e.doc.section;
   });
   return {docs: docs, df: df, vocab: vocab, synonyms: synonyms, parts: parts,
           avg: total / Math.max(1, docs.length) || 1};
@@ -199,8 +202,22 @@ function rank(query) {
     var coverage = matched / wanted.length;
     hits.push({entry: entry, score: score * coverage * coverage * KIND[entry.doc.kind], used: used, terms: terms});
   });
+  leadWithBestItem(hits);
   hits.sort(function (a, b) { return b.score - a.score; });
   return hits.slice(0, MAX_RESULTS);
+}
+
+/* A list that matches is led by its best-matching item, as a page is by its best clause. */
+function leadWithBestItem(hits) {
+  var lists = new Map(), best = new Map();
+  hits.forEach(function (h) {
+    var doc = h.entry.doc;
+    if (doc.kind === "clause") lists.set(doc.location, h);
+    else if (doc.list && (!best.has(doc.list) || h.score > best.get(doc.list).score)) best.set(doc.list, h);
+  });
+  best.forEach(function (item, list) {
+    if (lists.has(list)) item.score = Math.max(item.score, lists.get(list).score * 1.001);
+  });
 }
 
 function escape(text) {
