@@ -8,7 +8,6 @@ import docx
 import pytest
 import typst
 import yaml
-from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 

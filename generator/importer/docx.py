@@ -124,7 +124,7 @@ def _paragraph(p: Any, document: Any, formats: dict, n: int, removed: Removed) -
 
     para = Paragraph(p, document._body)
     removed.add("Word comments", len(p.findall(f".//{NS}commentReference")))
-    images = len(p.findall(f".//{NS}drawing")) + len(p.findall(f".//{{urn:schemas-microsoft-com:vml}}imagedata"))
+    images = len(p.findall(f".//{NS}drawing")) + len(p.findall(".//{urn:schemas-microsoft-com:vml}imagedata"))
     markdown, plain, all_bold = _runs(para)
     where = f"paragraph {n}"
     out: list[Block] = []
