@@ -1,7 +1,6 @@
 """`policy-site`: check sources, build and serve school handbooks, write the JSON Schemas."""
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -111,10 +110,10 @@ def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_d
         outcomes = b.build(opts, checked, schools, full_site=school is None, progress=b.progress_printer())
     except b.BuildFailed as exc:
         click.echo(f"build failed: {exc}; the previous site is untouched", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     except PublishError as exc:
         click.echo(f"build refused: {exc}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     built = sum(not o.cached for o in outcomes)
     click.echo(f"{built} built, {len(outcomes) - built} unchanged, in {opts.site_dir}")
     for outcome in outcomes if offline else []:

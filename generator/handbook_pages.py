@@ -33,7 +33,7 @@ def _indexed(markdown: str) -> str:
 
 def handbook_pages(handbook: Handbook, parts: list[PolicyPart], downloads: Iterable[str], today: date) -> list[Page]:
     files = set(downloads)
-    pages = [Page(HOME, "Home", _indexed(home(handbook, parts, files, today))), Page(REGISTER_PAGE, "Policy register", _indexed(register(handbook, parts, today)))]
+    pages = [Page(HOME, "Home", _indexed(home(handbook, parts, files, today))), Page(REGISTER_PAGE, "Policy register", "---\nhide: [toc]\n---\n" + _indexed(register(handbook, parts, today)))]
     if any(part.renderer.items() for part in parts):
         pages.append(Page(QUICK_REFERENCE_PAGE, "Quick reference", quick_reference(parts)))
     if any(part.resolved.forms for part in parts):

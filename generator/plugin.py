@@ -19,7 +19,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import jinja2
 from mkdocs.config import config_options as c
@@ -241,7 +241,7 @@ class _ServedDocuments:
             with self.lock:
                 while self.wanted is None and not self.stopped:
                     self.wake.wait()
-                if self.stopped:
+                if self.stopped or self.wanted is None:
                     return
                 (key, resolved), self.wanted = self.wanted, None
                 root = self.root
@@ -277,7 +277,7 @@ class _ServedDocument(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         with self.store.lock:
-            self._content = self.store.newest(self.src_uri, self._content)
+            self._content = self.store.newest(self.src_uri, self.content_bytes)
             super().copy_file(dirty)
 
 
@@ -391,7 +391,8 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
             if existing:
                 files.remove(existing)
             if path in served:
-                document = _ServedDocument.generated(config, path, content=content)
+                document = cast(_ServedDocument, _ServedDocument.generated(config, path, content=content))
+                assert self.documents is not None  # only served documents are linked
                 document.store = self.documents
                 files.append(document)
             else:

@@ -230,6 +230,7 @@ def overdue_banner(resolved: Resolved, today: date) -> str | None:
         return None
     lead = resolved.metadata.policy_lead
     ask = f" If in doubt, ask the {escape_markdown(lead)}." if lead else ""
+    assert review_due is not None  # `due` was parsed from it
     return (
         '!!! warning "Review overdue"\n'
         f"    This policy was due for review by {escape_markdown(review_due)} ({due.day} {due:%B %Y}); the review is {late} overdue. "

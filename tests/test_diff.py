@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import generator.load
-from factories import CLAUSES, POLICY, SCHOOL, project, write
+from factories import POLICY, SCHOOL, project, write
 from generator.cli import main
 from generator.diff import diff_revisions, format_report, redline, words_changed
 from generator.model import ClauseMeta

@@ -1,7 +1,6 @@
 """Downloadable documents: form PDFs (tagged, fillable) and Word files, the poster, the whole policy."""
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from io import BytesIO

@@ -59,7 +59,7 @@ def version(v: int) -> dict[str, str | None]:
     """The sources at adoption `v` (1–3) and in the working tree (4)."""
     c = "policies/model/clauses"
     log_required = "[intro-b, kestrelx-plain]" if v > 2 else "[intro-b]"
-    mixed = f"  - {{id: mixed, kind: do, text: report calls at once, clauses: [rules-child-2, kestrelx-plain]}}\n" if v > 1 else ""
+    mixed = "  - {id: mixed, kind: do, text: report calls at once, clauses: [rules-child-2, kestrelx-plain]}\n" if v > 1 else ""
     return {
         "policies/model/policy.yml": _policy(v),
         f"{c}/intro-a.md": _clause("intro-a", "Purpose", "This policy applies to {{ school_name }}. Duty code: {{ duty_code }}, word {{ safe_word }}. "

@@ -7,7 +7,6 @@ from pathlib import Path
 from factories import checked, project
 from helpers import ROOT, policy_site
 from generator.orphans import orphans
-from generator.render import section_page
 from generator.sources import FolderReader
 from generator.validate import check
 

@@ -112,13 +112,13 @@ def _date(value: str) -> str | None:
     text = re.sub(r"\s+Term", "", m.group(0), flags=re.I)
     numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", text)
     if numeric:
-        dd, mm, yy = (int(g) for g in numeric.groups())
-        return _iso(yy + 2000 if yy < 100 else yy, mm, dd)
-    day = re.match(r"^(\d{1,2})(st|nd|rd|th)?\s+", text)
-    words = text[day.end() :].split() if day else text.split()
+        day, month, year = (int(g) for g in numeric.groups())
+        return _iso(year + 2000 if year < 100 else year, month, day)
+    dated = re.match(r"^(\d{1,2})(st|nd|rd|th)?\s+", text)
+    words = text[dated.end() :].split() if dated else text.split()
     month_year = f"{words[0].capitalize()} {words[1]}"
-    if day and words[0].lower() in MONTHS:
-        return _iso(int(words[1]), MONTHS[words[0].lower()], int(day.group(1)))
+    if dated and words[0].lower() in MONTHS:
+        return _iso(int(words[1]), MONTHS[words[0].lower()], int(dated.group(1)))
     return month_year if parse_policy_date(month_year) else None
 
 

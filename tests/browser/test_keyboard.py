@@ -54,7 +54,7 @@ def test_tab_to_a_form_download_and_press_enter(sites, page):
 
     page.goto(sites.url(school, path))
     page.locator("body").focus()
-    for presses in range(1, MAX_PRESSES + 1):
+    for _ in range(1, MAX_PRESSES + 1):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.matches('a[download]')"):
             break
