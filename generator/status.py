@@ -189,7 +189,7 @@ def _wide_cells(r: Status) -> tuple[str, ...]:
 
 def _narrow_cells(r: Status, several: bool = False) -> tuple[str, ...]:
     """`several`: the school keeps more than one policy, so its rows name the policy too."""
-    return (f"{r.school}: {r.policy}" if several else r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
+    return (f"{r.school}: {r.policy.removeprefix(r.school + '-')}" if several else r.school, display_date(r.adopted) if r.adopted else "—", r.review, str(len(r.unset_variables)) if r.unset_variables else "—", str(r.warnings), r.model_changes.short())
 
 
 def format_table(rows: list[Status], width: int | None = TABLE_WIDTH) -> str:
@@ -210,6 +210,8 @@ def format_table(rows: list[Status], width: int | None = TABLE_WIDTH) -> str:
 def _fit(widths: list[int], room: int) -> list[int]:
     """Narrow the widest column, one character at a time, until the row fits (no column under 8)."""
     widths = list(widths)
+    while sum(widths) > room and widths[0] > 18:  # a long school: policy name wraps before the review does
+        widths[0] -= 1
     while sum(widths) > room and max(widths) > 8:
         widths[widths.index(max(widths))] -= 1
     return widths
