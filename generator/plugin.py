@@ -32,6 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from generator import search
+from generator.a11y import table_headers
 from generator.errors import Problem
 from generator.sanitize import clean_html
 from generator.serving import error_page, failure_line, problem_lines
@@ -465,4 +466,4 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
 
     @event_priority(100)  # first, so that every other plugin (search included) sees the cleaned page
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return clean_html(html)
+        return table_headers(clean_html(html))
