@@ -133,7 +133,7 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node):
 def plain_project(root: Path, school: str, out: Path) -> Path:
     """The school's pages pre-written as Markdown in docs/, its documents as static files, and
     mkdocs.yml without the policy-site plugin: what MkDocs alone would have to build."""
-    from generator.site import prepare
+    from generator.outputs.site.pages import prepare
 
     site, problems = prepare(root, school)
     if site is None:
@@ -197,11 +197,11 @@ DOCUMENT_SAMPLE = 20
 def documents_cpu(root: Path, cache_dir: Path) -> dict:
     """CPU seconds per policy for the documents alone, in this process: without the document cache
     (as before it), with it empty, with nothing changed, and after an edit to a shared model clause."""
-    from generator.doccache import DocumentCache
-    from generator.downloads import handbook_downloads
-    from generator.sources import FolderReader
-    from generator.validate import check
-    from generator.variants import Handbook
+    from generator.outputs.documents.cache import DocumentCache
+    from generator.outputs.documents.downloads import handbook_downloads
+    from generator.sources.reading import FolderReader
+    from generator.core.validate import check
+    from generator.core.resolve import Handbook
 
     clause = shared_clause(root)
     original = clause.read_text(encoding="utf-8")
@@ -297,8 +297,8 @@ def _get(url: str, timeout: float = 30) -> bytes | None:
 
 def _edit_target(root: Path, school: str) -> tuple[Path, str]:
     """A clause in the middle of the school's policy, and the page that shows it."""
-    from generator.sources import FolderReader
-    from generator.validate import check
+    from generator.sources.reading import FolderReader
+    from generator.core.validate import check
 
     resolved = check(FolderReader(root), school).schools[school].policies[0]
     sections = [s for s in resolved.sections if s.clauses]
@@ -452,8 +452,8 @@ def features() -> dict:
     import inspect
 
     import generator
-    import generator.site as site
-    import generator.sources as sources
+    import generator.outputs.site.pages as site
+    import generator.sources.reading as sources
 
     params = inspect.signature(site.prepare).parameters
     return {"generator": str(Path(generator.__file__).parent), "prepare_accepts_resolved": "resolved" in params,

@@ -4,8 +4,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from generator.sources import FolderReader
-from generator.validate import Checked, check
+from generator.sources.reading import FolderReader
+from generator.core.validate import Checked, check
 
 POLICY = """\
 id: model

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from factories import POLICY, project
-from generator.cli import main
+from generator.cli.main import main
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 ON_DISK = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

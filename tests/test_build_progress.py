@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from generator.build import Outcome, progress_printer
+from generator.cli.build import Outcome, progress_printer
 
 
 def test_a_school_not_rebuilt_reads_unchanged_skipped():

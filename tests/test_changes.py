@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from factories import SCHOOL, adoption, checked, project
-from generator.changes import (
+from generator.outputs.history.changes import (
     atom_feed,
     changes_since_adopted,
     clauses_json,

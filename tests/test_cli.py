@@ -9,7 +9,7 @@ import yaml
 
 from helpers import ROOT, copy_site_config, policy_site
 from factories import project
-from generator.schema import SCHEMAS, schema_json
+from generator.sources.schema import SCHEMAS, schema_json
 
 LINE = re.compile(r"^(\S+?):(\d+): ", re.M)
 

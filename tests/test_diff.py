@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import generator.load
+import generator.sources.load
 from factories import POLICY, SCHOOL, project, write
-from generator.cli import main
-from generator.diff import diff_revisions, format_report, redline, words_changed
-from generator.model import ClauseMeta
+from generator.cli.main import main
+from generator.outputs.history.diff import diff_revisions, format_report, redline, words_changed
+from generator.sources.model import ClauseMeta
 
 C = "policies/model/clauses"
 ALPHA = "policies/schools/alpha.yml"
@@ -45,10 +45,10 @@ class _ClauseMetaWithMinorEdit(ClauseMeta):
 
 @pytest.fixture(scope="module", autouse=True)
 def minor_edit_field():
-    """Until `ClauseMeta` has `minor_edit`, let the loader accept it (see the module docstring of generator.diff)."""
+    """Until `ClauseMeta` has `minor_edit`, let the loader accept it (see the module docstring of generator.outputs.history.diff)."""
     with pytest.MonkeyPatch.context() as patch:
         if "minor_edit" not in ClauseMeta.model_fields:
-            patch.setattr(generator.load, "ClauseMeta", _ClauseMetaWithMinorEdit)
+            patch.setattr(generator.sources.load, "ClauseMeta", _ClauseMetaWithMinorEdit)
         yield
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.downloads as downloads
-from generator.doccache import FOLDER, DocumentCache, document_key
-from generator.downloads import POLICY, POSTER, handbook_downloads
-from generator.render import HANDBOOK_PDF, download_name
-from generator.site import build_downloads as site_downloads
-from generator.variants import Handbook
+import generator.outputs.documents.downloads as downloads
+from generator.outputs.documents.cache import FOLDER, DocumentCache, document_key
+from generator.outputs.documents.downloads import POLICY, POSTER, handbook_downloads
+from generator.core.render import HANDBOOK_PDF, download_name
+from generator.outputs.site.pages import build_downloads as site_downloads
+from generator.core.resolve import Handbook
 from factories import SCHOOL, checked, project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,7 +177,7 @@ def test_an_edit_to_one_model_clause_remakes_only_the_policy_that_holds_it(tmp_p
 
 
 def test_serve_makes_its_documents_in_the_background_through_the_project_cache(tmp_path: Path) -> None:
-    from generator.plugin import _ServedDocuments
+    from generator.adapter.plugin import _ServedDocuments
 
     root = project(tmp_path / "project")
     store = _ServedDocuments()

@@ -10,13 +10,13 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from generator.downloads import POLICY, POSTER, build_downloads
-from generator.forms import form_data
-from generator.render import Renderer, download_name, in_policy_document
-from generator.sources import FolderReader
-from generator.typeset import MarkdownNodes
-from generator.validate import check
-from generator.variants import Resolved
+from generator.outputs.documents.downloads import POLICY, POSTER, build_downloads
+from generator.outputs.documents.forms import form_data
+from generator.core.render import Renderer, download_name, in_policy_document
+from generator.sources.reading import FolderReader
+from generator.outputs.documents.typeset import MarkdownNodes
+from generator.core.validate import check
+from generator.core.resolve import Resolved
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFINFO = shutil.which("pdfinfo")
@@ -200,7 +200,7 @@ def test_documents_are_reproducible(schools, downloads) -> None:
 
 
 def test_source_date_epoch_dates_the_documents(schools, monkeypatch, tmp_path) -> None:
-    from generator.forms import form_docx, form_pdf
+    from generator.outputs.documents.forms import form_docx, form_pdf
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     resolved = schools["parklands"]
@@ -227,7 +227,7 @@ def test_markdown_becomes_nodes() -> None:
 
 
 def test_cross_references_and_variables_in_source_text(schools) -> None:
-    from generator.typeset import source_text
+    from generator.outputs.documents.typeset import source_text
 
     resolved = schools["curzon-crescent"]
     renderer = Renderer(resolved)
@@ -238,8 +238,8 @@ def test_cross_references_and_variables_in_source_text(schools) -> None:
 
 
 def test_every_field_type_becomes_a_fillable_field(schools, tmp_path) -> None:
-    from generator.forms import form_docx, form_pdf
-    from generator.model import Form
+    from generator.outputs.documents.forms import form_docx, form_pdf
+    from generator.sources.model import Form
 
     form = Form.model_validate({
         "id": "all-fields",

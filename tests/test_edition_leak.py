@@ -19,10 +19,10 @@ import pytest
 from pypdf import PdfReader
 
 from factories import POLICY, project
-from generator.changes import differs_from_model_page
-from generator.edition import for_edition
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.outputs.history.changes import differs_from_model_page
+from generator.core.edition import for_edition
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 from helpers import copy_site_config, policy_site
 from test_diff import commit, git
 

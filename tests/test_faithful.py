@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from factories import CLAUSES, checked, project
-from generator.changes import adoptions, chain_ids
-from generator.render import render_pages
+from generator.outputs.history.changes import adoptions, chain_ids
+from generator.core.render import render_pages
 from helpers import ROOT
 from test_seeds import CHECKED, SEED_SCHOOL, SEEDS
 

@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from factories import CLAUSES, POLICY, checked, project
-from generator.changes import chain_ids
-from generator.site import prepare
+from generator.outputs.history.changes import chain_ids
+from generator.outputs.site.pages import prepare
 from helpers import copy_site_config, policy_site
 
 ALPHA = "policies/schools/alpha.yml"
@@ -245,7 +245,7 @@ def test_every_internal_link_of_the_built_site_resolves(site):
 def test_status_lists_each_policy_of_a_school(tmp_path):
     from datetime import date
 
-    from generator.status import format_table, statuses
+    from generator.outputs.status import format_table, statuses
 
     rows = statuses(_two(tmp_path), date(2026, 1, 1))
     assert [(r.school, r.policy) for r in rows] == [("alpha", "model"), ("alpha", "other")]
@@ -256,7 +256,7 @@ def test_status_lists_each_policy_of_a_school(tmp_path):
 def test_the_list_of_schools_counts_a_handbooks_policies_and_those_overdue(tmp_path):
     from datetime import date
 
-    from generator.site_index import index_html
+    from generator.outputs.site.site_index import index_html
 
     page = index_html(checked(_two(tmp_path)), date(2026, 1, 1))
     assert "<p>2 policies</p>" in page and '<span class="status overdue">1 overdue for review</span>' in page
@@ -267,7 +267,7 @@ def test_the_list_of_schools_counts_a_handbooks_policies_and_those_overdue(tmp_p
 
 
 def test_diff_is_per_school_and_policy(tmp_path):
-    from generator.diff import diff_checked
+    from generator.outputs.history.diff import diff_checked
 
     before = checked(project(tmp_path / "a", {"policies/schools/beta.yml": None}))
     after = checked(_two(tmp_path / "b"))
@@ -288,7 +288,7 @@ def test_check_school_strict_judges_only_what_the_school_publishes(tmp_path):
 
 
 def test_two_policies_with_the_same_clause_ids_make_one_pdf(tmp_path):
-    from generator.downloads import handbook_downloads
+    from generator.outputs.documents.downloads import handbook_downloads
 
     copy = {f"policies/copy/clauses/{cid}.md": body for cid, body in CLAUSES.items()}
     copy["policies/copy/policy.yml"] = POLICY.replace("id: model", "id: copy").replace("title: Model Policy", "title: Copy Policy")

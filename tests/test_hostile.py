@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from factories import project
-from generator.cli import main
-from generator.sanitize import clean_html, escape_markdown, scheme_allowed, svg_problems
+from generator.cli.main import main
+from generator.core.sanitize import clean_html, escape_markdown, scheme_allowed, svg_problems
 from hostile import BODIES, FIELDS, build, hostile_project
 
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href", "poster", "data", "background", "ping"}

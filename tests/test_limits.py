@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from factories import checked, project
-from generator.limits import MAX_NESTING, limits, nesting, open_brackets
-from generator.validate import Text
+from generator.sources.limits import MAX_NESTING, limits, nesting, open_brackets
+from generator.core.validate import Text
 from helpers import copy_site_config
 from test_bad_inputs import CORPUS, HEAVY, apply, problem_lines
 

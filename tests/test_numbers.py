@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from factories import CLAUSES, DOS, checked, project
-from generator.render import Renderer, render_pages
-from generator.variants import clause_names
+from generator.core.render import Renderer, render_pages
+from generator.core.resolve import clause_names
 from test_faithful import SCHOOLS, SEED_OF, policy_dir
 from test_seeds import CHECKED, SEEDS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from factories import project
-from generator import publish
+from generator.cli import publish
 from helpers import copy_site_config, policy_site
 
 

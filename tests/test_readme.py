@@ -8,8 +8,8 @@ import click
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.model import DosDonts, Form, Policy, clause_ids
+from generator.cli.main import main
+from generator.sources.model import DosDonts, Form, Policy, clause_ids
 from helpers import ROOT, policy_site
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

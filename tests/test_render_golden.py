@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from factories import checked, project
-from generator.render import render_pages
+from generator.core.render import render_pages
 
 GOLDEN = Path(__file__).parent / "golden" / "alpha"
 

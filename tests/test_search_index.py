@@ -1,4 +1,4 @@
-"""The handbook's search index (generator/search.py): synonyms checked on load, one entry per clause."""
+"""The handbook's search index (generator/outputs/site/search.py): synonyms checked on load, one entry per clause."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +7,8 @@ import pytest
 
 import json
 
-from generator.changes import anchored_items
-from generator.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
+from generator.outputs.history.changes import anchored_items
+from generator.outputs.site.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
 
 ROOT = Path(__file__).resolve().parents[1]
 

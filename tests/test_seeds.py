@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 
 SEEDS = Path(__file__).parent / "seeds"
 CHECKED = check(FolderReader(ROOT))

@@ -18,9 +18,9 @@ import pytest
 
 from factories import POLICY, SCHOOL, project
 from generator.errors import Problem
-from generator.serving import ERROR_TITLE, error_page, problem_lines
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.cli.serving import ERROR_TITLE, error_page, problem_lines
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 from helpers import ROOT, copy_site_config, policy_site
 
 WAIT_SECONDS = 240  # a bound, not a timing: the machine is shared, a build may be slow

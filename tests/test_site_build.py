@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 
 CHECKED = check(FolderReader(ROOT))
 SCHOOLS = sorted(CHECKED.schools)
@@ -19,7 +19,7 @@ THIRD_PARTY = ("fonts.googleapis.com", "fonts.gstatic.com", "unpkg.com", "cdn.js
 
 def test_plugin_is_registered_as_an_entry_point():
     names = {ep.name: ep.value for ep in entry_points(group="mkdocs.plugins")}
-    assert names.get("policy-site") == "generator.plugin:PolicySitePlugin"
+    assert names.get("policy-site") == "generator.adapter.plugin:PolicySitePlugin"
 
 
 def test_one_folder_per_school_and_an_index(built_site: Path):

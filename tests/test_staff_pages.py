@@ -16,13 +16,13 @@ import pytest
 from pypdf import PdfReader
 
 from factories import SCHOOL, adoption, checked, project
-from generator.changes import changes_since_adopted, clauses_json, differs_from_model, differs_from_model_page, whats_changed_page
-from generator.downloads import POLICY, POSTER, build_downloads
-from generator.load import Located
-from generator.site import prepare
-from generator.site_index import review_status
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.outputs.history.changes import changes_since_adopted, clauses_json, differs_from_model, differs_from_model_page, whats_changed_page
+from generator.outputs.documents.downloads import POLICY, POSTER, build_downloads
+from generator.sources.load import Located
+from generator.outputs.site.pages import prepare
+from generator.outputs.site.site_index import review_status
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 from helpers import ROOT
 
 SCHOOLS = ("broomwood", "constance-bridgeman", "curzon-crescent", "fawood", "hampreston", "parklands")

@@ -12,9 +12,9 @@ import yaml
 from helpers import ROOT, policy_site
 from factories import SCHOOL, adoption, checked, project
 from generator.dates import parse_policy_date
-from generator.references import Registry, load_registry, outdated, scan
-from generator.sources import FolderReader
-from generator.status import Overdue, format_table, overdue_banner, overdue_by, statuses
+from generator.core.legislation import Registry, load_registry, outdated, scan
+from generator.sources.reading import FolderReader
+from generator.outputs.status import Overdue, format_table, overdue_banner, overdue_by, statuses
 from test_diff import history_repo, minor_edit_field  # noqa: F401  (autouse fixture)
 
 TODAY = date(2026, 11, 22)

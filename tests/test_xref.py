@@ -6,9 +6,9 @@ from pathlib import Path
 
 from factories import checked, project
 from helpers import ROOT, policy_site
-from generator.orphans import orphans
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.core.orphans import orphans
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 
 
 def test_every_appendix_1_item_links_to_its_clause_and_back(built_site: Path):

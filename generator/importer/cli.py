@@ -1,4 +1,4 @@
-"""`policy-site import FILE… --school ID [--policy ID] [--as-version DATE]`; `generator.cli` adds it
+"""`policy-site import FILE… --school ID [--policy ID] [--as-version DATE]`; `generator.cli.main` adds it
 with `register(main)`."""
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def _build(site_dir: Path) -> None:
     exe = Path(sys.executable).with_name("policy-site")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "generator.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "generator.cli.main"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([*cmd, "--root", str(ROOT), "build", "--site-dir", str(site_dir)],
                           cwd=ROOT, env=env, capture_output=True, text=True)

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from helpers import ROOT
-from generator.sources import FolderReader
-from generator.validate import check
+from generator.sources.reading import FolderReader
+from generator.core.validate import check
 
 CHECKED = check(FolderReader(ROOT))
 TOP = 5

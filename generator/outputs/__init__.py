@@ -1,0 +1,1 @@
+"""What a resolved handbook becomes besides its pages' Markdown: documents, history, site pages, status."""

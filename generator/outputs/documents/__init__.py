@@ -1,0 +1,1 @@
+"""PDFs, Word files and the poster, made once and cached by content."""

@@ -1,0 +1,516 @@
+"""What changed, and when: adopted versions from git tags, per-clause history, and the pages,
+open data and feed built from them.
+
+**Adopted versions** are marked by git tags `adopted/<school-id>/<policy-id>/<YYYY-MM-DD>` (one
+school's adoption of one policy), `adopted/<school-id>/<YYYY-MM-DD>` (all of that school's policies)
+or `adopted/<policy-id>/<YYYY-MM-DD>` (every school adopting that policy); a tag naming a trust's
+layer in the school's chain applies too. Only tags reachable from HEAD count. The latest is
+the version in force; the changes it brought are its diff against the adoption before it,
+and the working tree's differences from it are "changes not yet adopted".
+
+**Last substantive change** of a clause is the day of the adopted version (adoption tag) in
+which its wording — text or title, as the school sees it after its variant's overlays — last
+changed other than by a minor edit (see `generator.outputs.history.diff`). Moving or renumbering a clause, or
+relabelling it, does not change its wording. Before any adoption tag there is no such date.
+"""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from generator.dates import adopted_phrase, long_date, parse_policy_date
+from generator.outputs.history.diff import (
+    WORKTREE,
+    Block,
+    Entry,
+    GitError,
+    Link,
+    SchoolDiff,
+    TreeReader,
+    blocks,
+    diff_resolved,
+    git,
+    html_blocks,
+    markdown_blocks,
+    is_minor,
+    redline_tokens,
+)
+from generator.core.edition import for_edition
+from generator.sources.load import Located
+from generator.sources.model import Layer
+from generator.core.sanitize import escape_markdown
+from generator.core.render import Renderer, section_page
+from generator.sources.reading import Doc, FolderReader
+from generator.core.validate import check
+from generator.core.resolve import Handbook, Resolved, clause_names, resolve_layers
+
+WHATS_CHANGED_PAGE = "whats-changed.md"
+DIFFERS_PAGE = "differs-from-model.md"
+CLAUSES_JSON = "clauses.json"
+FEED_PATH = "changes.xml"
+TAG = re.compile(r"^adopted/((?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})$")
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    tag: str
+    day: date
+    commit: str
+
+
+@dataclass(frozen=True)
+class AdoptedChange:
+    adoption: Adoption
+    previous: Adoption | None
+    diff: SchoolDiff | None
+    """Against the previous adoption; None for the first one (nothing earlier to compare)."""
+
+
+@dataclass
+class SchoolChanges:
+    school: str
+    history: list[AdoptedChange] = field(default_factory=list)
+    """Newest first."""
+    pending: SchoolDiff | None = None
+    """The working tree against the latest adoption; None when there is no adoption tag."""
+
+    @property
+    def adopted(self) -> Adoption | None:
+        return self.history[0].adoption if self.history else None
+
+    @property
+    def previous(self) -> Adoption | None:
+        return self.history[0].previous if self.history else None
+
+    @property
+    def since_previous(self) -> SchoolDiff | None:
+        return self.history[0].diff if self.history else None
+
+
+# --- reading history ----------------------------------------------------------------------
+
+
+def chain_ids(resolved: Resolved) -> list[str]:
+    """What adoption tags name that apply to a school's policy: the school or a layer above it
+    with the policy (`school/policy`), the school or layer alone, the policy alone."""
+    layers = [v.model.id for v in reversed(resolved.chain)]
+    return [f"{layer}/{resolved.policy.id}" for layer in layers] + layers + [resolved.policy.id]
+
+
+def adoptions(repo: Path, ids: list[str]) -> list[Adoption]:
+    """Adoption tags for any of `ids` reachable from HEAD, oldest first."""
+    try:
+        out = git(repo, "for-each-ref", "--merged=HEAD", "--format=%(refname:short) %(objectname) %(*objectname)", "refs/tags/adopted/").decode()
+    except GitError:
+        return []
+    found = []
+    for line in out.splitlines():
+        name, obj, *peeled = line.split()
+        match = TAG.match(name)
+        if not match or match.group(1) not in ids:
+            continue
+        try:
+            day = date.fromisoformat(match.group(2))
+        except ValueError:
+            continue
+        commit = peeled[0] if peeled else obj
+        found.append((day, _depth(repo, commit), Adoption(name, day, commit)))
+    return [a for _, _, a in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _depth(repo: Path, commit: str) -> int:
+    return int(git(repo, "rev-list", "--count", commit).decode().strip() or 0)
+
+
+class History:
+    """One school resolved at any commit, cached; reads only its policy's folder and the schools.
+
+    Each version is filtered for the edition of `current` (see `generator.core.edition`), so a public
+    history never holds, nor compares, anything staff-only."""
+
+    def __init__(self, repo: Path, school: str, current: Resolved | None = None, policy: str | None = None) -> None:
+        self.repo, self.school = repo, school
+        self.current = current if current is not None else _policy_of(check(FolderReader(repo), school).schools.get(school), policy)
+        self.policy = self.current.policy.id if self.current else policy
+        self.edition = self.current.edition if self.current else "staff"
+        folder = self.current.policy.policy.path.rsplit("/", 1)[0] if self.current else "policies"
+        self.only = (folder, "policies/schools")
+        self.blobs: dict[str, bytes] = {}
+        self.cache: dict[str, Resolved | None] = {}
+
+    def at(self, rev: str | None) -> Resolved | None:
+        if rev is None:
+            return None
+        if rev == WORKTREE:
+            return self.current
+        if rev not in self.cache:
+            try:
+                reader = TreeReader(self.repo, rev, self.blobs, self.only)
+            except GitError:
+                self.cache[rev] = None
+            else:
+                resolved = _policy_of(check(reader, self.school).schools.get(self.school), self.policy)
+                self.cache[rev] = for_edition(resolved, self.edition) if resolved else None
+        return self.cache[rev]
+
+
+def _policy_of(handbook: Handbook | None, policy: str | None) -> Resolved | None:
+    """The handbook's `policy`, or its only policy when none is named."""
+    if handbook is None:
+        return None
+    if policy is None:
+        return handbook.policies[0] if len(handbook.policies) == 1 else None
+    return handbook.policy(policy)
+
+
+def changes_since_adopted(repo: Path, school_id: str, current: Resolved | None = None, limit: int = 10) -> SchoolChanges:
+    """The adopted version's changes (against the adoption before it), earlier adoptions' changes
+    (at most `limit`), and the working tree's changes not yet adopted."""
+    history = History(repo, school_id, current)
+    if history.current is None:
+        return SchoolChanges(school_id)
+    tags = adoptions(repo, chain_ids(history.current))
+    changes = SchoolChanges(school_id)
+    for i in range(len(tags) - 1, max(0, len(tags) - limit) - 1, -1):
+        tag, prev = tags[i], tags[i - 1] if i else None
+        diff = _diff(history.at(prev.commit), history.at(tag.commit), school_id) if prev else None
+        changes.history.append(AdoptedChange(tag, prev, diff))
+    if tags:
+        changes.pending = _diff(history.at(tags[-1].commit), history.current, school_id)
+    return changes
+
+
+def _diff(a: Resolved | None, b: Resolved | None, school_id: str) -> SchoolDiff | None:
+    """None when the school could be resolved at neither version."""
+    return diff_resolved(a, b, school_id) if a or b else None
+
+
+def last_changed(repo: Path, school_id: str, current: Resolved | None = None) -> dict[str, date]:
+    """Clause ID → the day of the adopted version in which its wording last changed in substance.
+
+    Empty until the school or its policy has an adoption tag: a commit date is not a policy date.
+    A clause's first adopted version counts as a change; a minor edit or a move does not."""
+    history = History(repo, school_id, current)
+    if history.current is None:
+        return {}
+    found: dict[str, date] = {}
+    previous: Resolved | None = None
+    for adoption in adoptions(repo, chain_ids(history.current)):
+        version = history.at(adoption.commit)
+        if version is None:
+            continue
+        for clause in version.clauses():
+            if _changed(previous, version, clause.id):
+                found[clause.id] = adoption.day
+        previous = version
+    return {c.id: found[c.id] for c in history.current.clauses() if c.id in found}
+
+
+def _changed(before: Resolved | None, after: Resolved, clause_id: str) -> bool:
+    before_clause, after_clause = before.clause(clause_id) if before else None, after.clause(clause_id)
+    if before is None or before_clause is None or after_clause is None:
+        return True
+    if (before_clause.body, before_clause.title) == (after_clause.body, after_clause.title):
+        return False
+    return is_minor(before, before_clause, after, after_clause) is None
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def _long_date(day: date) -> str:
+    return long_date(day)
+
+
+def _link(resolved: Resolved, public: bool = False) -> Link:
+    sections = {c.id: (s, c) for s in resolved.sections for c in s.clauses}
+
+    def link(clause_id: str) -> str | None:
+        if clause_id not in sections or (public and sections[clause_id][1].staff_only):
+            return None
+        return f"{section_page(sections[clause_id][0])}#{clause_id}"
+
+    return link
+
+
+def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
+    """Variables by their description rather than their name; staff-only ones hidden in public."""
+    specs = resolved.policy.policy.model.variables
+    out = []
+    for block in parts:
+        if block.title == "Variables":
+            entries = tuple(
+                Entry(specs[e.label].description if e.label in specs else e.label.replace("_", " ").capitalize(), e.text)
+                for e in block.entries if not (public and e.label in specs and specs[e.label].staff_only)
+            )
+            block = Block("Names and contacts", entries)
+        if block.entries:
+            out.append(block)
+    return out
+
+
+def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
+    renderer = Renderer(resolved)
+    parts = _readable(blocks(diff, renderer.plain), resolved, public)
+    if not parts:
+        return ["No changes to the policy's text.", ""]
+    return markdown_blocks(parts, _link(resolved, public), "site", level)
+
+
+def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool = False, pending: bool = True) -> str:
+    """The "What's changed" page: the adopted version's changes, then changes not yet adopted."""
+    out = ["# What's changed", ""]
+    if not changes.history:
+        out += [_no_changes_yet(resolved), ""]
+    for i, step in enumerate(changes.history):
+        day = step.adoption.day
+        out += [f"## {'Adopted' if i == 0 else 'Earlier: adopted'} on {_long_date(day)} {{ #adopted-{day.isoformat()} }}", ""]
+        if step.previous is None or step.diff is None:
+            out += ["The first recorded adoption of this policy.", ""]
+            continue
+        out += [f"Compared with the version adopted on {_long_date(step.previous.day)}:", ""]
+        out += _diff_markdown(step.diff, resolved, public, 3)
+    if pending and changes.pending is not None and not changes.pending.empty:
+        out += ["## Changes not yet adopted { #not-yet-adopted }", "",
+                "These changes have been made since the policy was last adopted; they take effect when it is next adopted.", ""]
+        out += _diff_markdown(changes.pending, resolved, public, 3)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _no_changes_yet(resolved: Resolved) -> str:
+    """What staff read before any adopted revision is recorded (how editors record one is in the README)."""
+    adopted = resolved.metadata.adopted
+    if adopted:
+        return f"No changes since this policy was adopted {adopted_phrase(adopted)}."
+    return "No changes since this policy was published here."
+
+
+def model_resolved(resolved: Resolved) -> Resolved:
+    """The school's policy exactly as the model has it, numbered, with no variant applied."""
+    model, _ = resolve_layers(resolved.policy, [Located(Layer(id="model-only"), Doc("", {}))])
+    return model
+
+
+def differs_from_model(resolved: Resolved) -> bool:
+    """Whether the school's policy differs from the model it adopts: a layer of its variant chain
+    (the school's file, or a trust's) leaves out, replaces, adds or inserts a clause, or fills in
+    a value. Only then has the school a "How our policy differs from the model" page."""
+    return any(v.model.omit or v.model.replace or v.model.append or v.model.insert or v.model.variables or _facts_used(v.model, resolved) for v in resolved.chain)
+
+
+def _facts_used(layer: Layer, resolved: Resolved) -> bool:
+    return any(name in resolved.policy.policy.model.variables for name in layer.facts)
+
+
+def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
+    """"How our policy differs from the model": each layer's omissions, replacements, additions,
+    insertions and values, with replaced wording redlined against the model text."""
+    model = model_resolved(resolved)
+    renderer = Renderer(resolved)
+    policy = resolved.policy.policy.model
+    source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
+    layers = [(v, _layer_blocks(v, model, resolved, renderer)) for v in resolved.chain]
+    layers = [(v, parts) for v, parts in layers if parts]
+    uses = f"{escape_markdown(resolved.values.get('school_name') or '')} uses the model *{escape_markdown(policy.title)}*{escape_markdown(source)}"
+    out = ["# How our policy differs from the model", ""]
+    values = _values_table(resolved)
+    if layers:
+        out += [f"{uses}, with the changes below.", ""]
+    else:
+        own = " Only the names and contacts below are its own." if values else ""
+        out += [f"{uses} word for word: no clause is left out, replaced or added.{own}", ""]
+    for variant, parts in layers:
+        if len(resolved.chain) > 1:
+            out += [f"## Changes made by {variant.model.name or variant.model.id}", ""]
+        out += markdown_blocks(parts, _link(resolved, public), "site", 3 if len(resolved.chain) > 1 else 2)
+    out += values
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _layer_blocks(variant: Located[Layer], model: Resolved, resolved: Resolved, renderer: Renderer) -> list[Block]:
+    school = variant.model
+    names = clause_names(model) | clause_names(resolved)
+
+    def label(cid: str) -> str:
+        return names.get(cid, cid)
+
+    def model_text(cid: str) -> str:
+        located = resolved.policy.clauses.get(cid)
+        return renderer.plain(located.doc.body) if located else ""
+
+    omitted = tuple(Entry(label(c), "left out; the model says: " + _short(model_text(c)), None, c) for c in school.omit)
+    replaced = tuple(Entry(label(c), "wording replaced (model text struck through)", c, c, tuple(redline_tokens(model_text(c), renderer.plain(t)))) for c, t in school.replace.items())
+    appended = tuple(Entry(label(c), "text added after the model's", c, c, (("+", renderer.plain(t)),)) for c, t in school.append.items())
+    inserted = tuple(Entry(label(i.clause.id), f"a clause of our own, after {label(i.after)}", i.clause.id, i.clause.id) for i in school.insert)
+    parts = [Block("Clauses left out", omitted), Block("Wording replaced", replaced), Block("Text added", appended), Block("Clauses added", inserted)]
+    return [b for b in parts if b.entries]
+
+
+def _values_table(resolved: Resolved) -> list[str]:
+    specs = resolved.policy.policy.model.variables
+    rows = []
+    for name, spec in specs.items():
+        set_by = next((v.model.name or v.model.id for v in reversed(resolved.chain) if name in v.model.variables or name in v.model.facts), None)
+        if set_by is None:
+            continue
+        rows.append(f"| {_cell(spec.description)} | {_cell(resolved.values[name])} |")
+    if not rows:
+        return []
+    return ["## Names and contacts filled in", "", "| What | Value |", "|---|---|", *rows, ""]
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _short(text: str, limit: int = 120) -> str:
+    plain = " ".join(text.split())
+    return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
+
+
+# --- open data ----------------------------------------------------------------------------
+
+
+def page_url(page: str, anchor: str | None = None, site_url: str | None = None, directory_urls: bool = True) -> str:
+    """The address of a built page (`introduction.md` → `introduction/`, or `introduction.html`
+    in the offline edition), absolute when the school's `site_url` is set."""
+    stem = page.removesuffix(".md")
+    path = (stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/") if directory_urls else stem + ".html"
+    return (site_url or "") + path + (f"#{anchor}" if anchor else "")
+
+
+def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True) -> str:
+    """Every clause as open data: ID, number, title, text (values filled), section, topics,
+    last substantive change, the Do's & Don'ts items citing it, its address on the site, and the
+    items of its list that have an anchor of their own (`items`: ID and plain text)."""
+    data = {
+        "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
+        "policy": _policy_record(resolved),
+        "clauses": clause_records(resolved, last_changed, directory_urls),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def handbook_clauses_json(handbook: Handbook, last_changed: dict[str, dict[str, date]], directory_urls: bool = True) -> str:
+    """Every clause of every policy of the school, each naming its policy, with its address."""
+    data = {
+        "school": {"id": handbook.id, "name": handbook.name},
+        "policies": [_policy_record(r) for r in handbook.policies],
+        "clauses": [c for r in handbook.policies for c in clause_records(r, last_changed.get(r.policy.id, {}), directory_urls, f"{r.policy.id}/")],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _policy_record(resolved: Resolved) -> dict[str, object]:
+    return {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due}
+
+
+def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, Any]]:
+    renderer = Renderer(resolved)
+    items = renderer.items()
+    clauses = []
+    for section in resolved.sections:
+        for clause in section.clauses:
+            changed = last_changed.get(clause.id)
+            clauses.append({
+                "id": clause.id,
+                "number": clause.number,
+                "title": clause.title,
+                "label": clause.label,
+                "text": renderer.plain(clause.body),
+                "section": {"id": section.id, "title": section.label},
+                "topics": list(clause.topics),
+                "last_changed": changed.isoformat() if changed else None,
+                "dos_donts": [i.id for i in items if clause.id in i.clauses],
+                "url": page_url(folder + section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
+                "items": anchored_items(renderer.plain(clause.body)),
+            })
+            if folder:
+                clauses[-1]["policy"] = {"id": resolved.policy.id, "title": resolved.policy.policy.model.title}
+    return clauses
+
+
+class _ItemText(HTMLParser):
+    """The plain text of each list item (nested lists included), in the order they open, with its
+    anchor: the item's `id`, or its first paragraph's in a loose list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, str]] = []
+        self._open: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        anchor = dict(attrs).get("id") or ""
+        if tag == "li":
+            self._open.append({"id": anchor, "text": ""})
+            self.items.append(self._open[-1])
+        elif tag == "p" and self._open and not self._open[-1]["id"] and not self._open[-1]["text"].strip():
+            self._open[-1]["id"] = anchor
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self._open:
+            item = self._open.pop()
+            item["text"] = " ".join(item["text"].split())
+
+    def handle_data(self, data: str) -> None:
+        for item in self._open:
+            item["text"] += data
+
+
+def anchored_items(source: str) -> list[dict[str, str]]:
+    """The list items of a clause's Markdown that carry an anchor (`{ #id }`), in order."""
+    parser = _ItemText()
+    parser.feed(markdown.markdown(source, extensions=["attr_list"]))
+    parser.close()
+    return [item for item in parser.items if item["id"]]
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
+    """An Atom feed with one entry per adopted version and the changes it brought."""
+    base = site_url.rstrip("/") + "/"
+    page = base + WHATS_CHANGED_PAGE.removesuffix(".md") + "/"
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    title = f"{resolved.values.get('school_name')}: {resolved.policy.policy.model.title} — changes"
+    _sub(feed, "title", title)
+    _sub(feed, "id", base + FEED_PATH)
+    fallback = parse_policy_date(resolved.metadata.adopted) if resolved.metadata.adopted else None
+    updated = changes.adopted.day if changes.adopted else fallback or date(1970, 1, 1)
+    _sub(feed, "updated", _stamp(updated))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_PATH)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=page)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", str(resolved.values.get("school_name")))
+    renderer = Renderer(resolved)
+    for step in changes.history:
+        anchor = f"adopted-{step.adoption.day.isoformat()}"
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        summary = step.diff.summary() if step.diff else "first recorded adoption"
+        _sub(entry, "title", f"Adopted on {_long_date(step.adoption.day)}: {summary}")
+        _sub(entry, "id", f"{page}#{anchor}")
+        _sub(entry, "updated", _stamp(step.adoption.day))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page}#{anchor}")
+        body = "\n".join(html_blocks(_readable(blocks(step.diff, renderer.plain), resolved, resolved.edition == "public"), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
+        _sub(entry, "content", body or "<p>No changes to the policy's text.</p>", type="html")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    element.text = text
+    return element
+
