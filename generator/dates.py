@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _TERM_END = {"spring": (3, 31), "summer": (7, 31), "autumn": (12, 31)}
@@ -60,3 +61,9 @@ def adopted_phrase(text: str) -> str:
     """`in Summer 2019`, `in September 2024` or `on 29 November 2022`, after "adopted"."""
     shown = display_date(text)
     return f"on {shown}" if shown != text.strip() else f"in {shown}"
+
+
+def build_date() -> date:
+    """Today, or the day SOURCE_DATE_EPOCH names, so that reproducible builds stay reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date() if epoch else date.today()

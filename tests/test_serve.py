@@ -18,7 +18,7 @@ import pytest
 
 from factories import POLICY, SCHOOL, project
 from generator.errors import Problem
-from generator.cli.serving import ERROR_TITLE, error_page, problem_lines
+from generator.adapter.serving import ERROR_TITLE, error_page, problem_lines
 from generator.sources.reading import FolderReader
 from generator.core.validate import check
 from helpers import ROOT, copy_site_config, policy_site

@@ -180,7 +180,7 @@ def test_registry_seeds_the_required_entries(registry):
 
 def test_scan_flags_the_hampreston_data_protection_act_1998():
     reader = FolderReader(ROOT)
-    messages = [str(p) for p in scan(checked(ROOT), reader)]
+    messages = [str(p) for p in scan(checked(ROOT).project, reader)]
     assert (
         "policies/hampreston-esafety/clauses/hamp-pd-data-protection-act.md:5: warning: cites 'Data Protection Act 1998', "
         "superseded by 'Data Protection Act 2018'; expected the current reference (the wording stays; this is for the editor)"
@@ -189,7 +189,7 @@ def test_scan_flags_the_hampreston_data_protection_act_1998():
 
 def _with_registry(tmp_path: Path, text: str, changes: dict[str, str] | None = None) -> list[str]:
     root = project(tmp_path, {"policies/references.yml": text, **(changes or {})})
-    return [str(p) for p in scan(checked(root), FolderReader(root))]
+    return [str(p) for p in scan(checked(root).project, FolderReader(root))]
 
 
 def test_scan_finds_citations_in_school_overlays_and_sub_lines(tmp_path):

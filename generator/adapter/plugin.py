@@ -35,7 +35,7 @@ from generator.outputs.site import search
 from generator.core.a11y import table_headers
 from generator.errors import Problem
 from generator.core.sanitize import clean_html
-from generator.cli.serving import error_page, failure_line, problem_lines
+from generator.adapter.serving import error_page, failure_line, problem_lines
 from generator.outputs.site.pages import SchoolSite, build_downloads, prepare
 from generator.core.resolve import Handbook
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
 
+from generator.dates import build_date
 from generator import CODE_DIR
 from generator.cli import publish
 from generator.outputs.site.offline import zip_site
@@ -129,7 +130,6 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[st
 
     What schools share (their policy's folder, docs/, overrides/, the code) is read and hashed once.
     """
-    from generator.outputs.site.pages import build_date
     from generator.outputs.status import overdue_banner
 
     root = opts.root

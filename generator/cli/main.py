@@ -131,7 +131,7 @@ def serve_cmd(root: Path, school: str, edition: str, dev_addr: str) -> None:
     While the sources have errors, the browser shows them in place of the handbook."""
     from mkdocs.commands.serve import serve
 
-    from generator.cli.serving import ServeLog, address_taken
+    from generator.adapter.serving import ServeLog, address_taken
 
     unknown = [p for p in check(FolderReader(root), school).problems if p.path == "policies/schools" and f"no school '{school}'" in p.message]
     if unknown:  # other problems are listed by each build, in the terminal and the browser

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Literal
+from typing import Iterator, Literal
 
 from pydantic import field_validator, model_validator
 
 from generator.errors import Problem, did_you_mean
-from generator.sources.load import Located, to_model
+from generator.core.texts import Text, project_texts
+from generator.sources.load import Located, Project, to_model
 from generator.sources.model import Id, Strict
 from generator.sources.reading import Reader, load_yaml
 
-if TYPE_CHECKING:  # validate may call scan(), so it is imported late, not at module level
-    from generator.core.validate import Checked
 
 PATH = "policies/references.yml"
 ADVICE = "expected the current reference (the wording stays; this is for the editor)"
@@ -140,30 +139,10 @@ def _outdated(registry: Registry, ref: Reference, match: re.Match[str]) -> Citat
     return Citation(ref, ref.title, now.title, match.start())
 
 
-@dataclass(frozen=True)
-class _Text:
-    text: str
-    path: str
-    line: int
-
-
-def _texts(checked: Checked) -> Iterable[_Text]:
-    from generator.core.validate import overlay_texts, policy_texts
-    from generator.core.resolve import layer_view
-
-    for policy in checked.project.policies.values():
-        for text in policy_texts(policy):
-            yield _Text(text.text, text.path, text.line)
-    for layer in checked.project.schools.values():
-        for policy_id in layer.model.policies:
-            for text in overlay_texts(layer_view(layer, policy_id)):
-                yield _Text(text.text, text.path, text.line)
-
-
 BLOCK_SCALAR = re.compile(r":\s*[|>][+-]?[0-9]?\s*(#.*)?$")
 
 
-def _first_line(reader: Reader, text: _Text, cache: dict[str, list[str]]) -> int:
+def _first_line(reader: Reader, text: Text, cache: dict[str, list[str]]) -> int:
     """Where a YAML value's text starts: the line after its key when it is a `|` or `>` block."""
     if text.path.endswith(".md"):
         return text.line
@@ -177,14 +156,14 @@ def _first_line(reader: Reader, text: _Text, cache: dict[str, list[str]]) -> int
     return text.line + 1 if BLOCK_SCALAR.search(key) else text.line
 
 
-def scan(checked: Checked, reader: Reader) -> list[Problem]:
+def scan(project: Project, reader: Reader) -> list[Problem]:
     """Warnings for every citation of superseded legislation or guidance in clause bodies, Do's &
     Don'ts, forms and school overlays, plus the register's own problems."""
     registry, problems = load_registry(reader)
     if registry is None:
         return problems
     cache: dict[str, list[str]] = {}
-    for text in _texts(checked):
+    for text in project_texts(project):
         for c in outdated(registry.model, text.text):
             line = _first_line(reader, text, cache) + text.text.count("\n", 0, c.offset)
             problems.append(Problem(text.path, line, f"cites '{c.cited}', superseded by '{c.replacement}'; {ADVICE}", "warning"))

@@ -12,6 +12,7 @@ from generator.sources.limits import MAX_CHARS, limits
 from generator.sources.load import LoadedPolicy, Located, Project, load_project
 from generator.sources.model import VARIABLE, Layer, Variable, clause_ids
 from generator.core.legislation import scan
+from generator.core.texts import Text, overlay_texts, policy_texts
 from generator.core.safety import unsafe
 from generator.sources.reading import Reader
 from generator.core.text import BUILT_IN, variables_in, xrefs_in
@@ -37,15 +38,6 @@ class Checked:
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A piece of source text and where its first line is."""
-
-    text: str
-    path: str
-    line: int
 
 
 def check(reader: Reader, school: str | None = None) -> Checked:
@@ -83,7 +75,7 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems.append(Problem("policies/schools", 1, "no school found; expected a file policies/schools/<school-id>.yml (see README: Adding a school)"))
     if school and school not in project.schools and not _school_file_failed(school, checked.problems):
         checked.problems.append(Problem("policies/schools", 1, f"no school '{school}'{did_you_mean(school, project.schools)}; expected one of: {', '.join(project.schools)}"))
-    checked.problems += scan(checked, reader)
+    checked.problems += scan(checked.project, reader)
     if judged is not None:
         checked.problems = [p for p in checked.problems if _judged_path(p.path, judged, project)]
     checked.problems = sorted(set(checked.problems))
@@ -148,25 +140,6 @@ def _table_sizes(policy: LoadedPolicy) -> list[Problem]:
             if len(table.columns) > MAX_COLUMNS:
                 problems.append(Problem(form.path, form.doc.line(("tables", i, "columns")), f"table '{table.id}' has {len(table.columns):,} columns; expected at most {MAX_COLUMNS}"))
     return problems
-
-
-def policy_texts(policy: LoadedPolicy) -> Iterable[Text]:
-    for clause in policy.clauses.values():
-        yield Text(clause.doc.body, clause.path, clause.doc.body_line)
-    if policy.dos_donts:
-        dd = policy.dos_donts
-        for i, item in enumerate(dd.model.items):
-            yield Text(item.text, dd.path, dd.doc.line(("items", i, "text")))
-        for key in ("intro", "outro"):
-            if getattr(dd.model, key):
-                yield Text(getattr(dd.model, key), dd.path, dd.doc.line((key,)))
-    for form in policy.forms.values():
-        for key in ("intro", "declaration", "outro", "title"):
-            if getattr(form.model, key):
-                yield Text(getattr(form.model, key), form.path, form.doc.line((key,)))
-        for i, f in enumerate(form.model.fields):
-            if f.value:
-                yield Text(f.value, form.path, form.doc.line(("fields", i, "value")))
 
 
 def check_policy(policy: LoadedPolicy, unreadable: Set[str] = frozenset()) -> list[Problem]:
@@ -238,15 +211,6 @@ def _texts(policy: LoadedPolicy) -> list[Problem]:
 
 def check_school(resolved: Resolved, variant: Located[Layer]) -> list[Problem]:
     return [*_school_variables(resolved), *_omitted_refs(resolved), *unsafe(overlay_texts(variant))]
-
-
-def overlay_texts(variant: Located[Layer]) -> Iterable[Text]:
-    school, doc = variant.model, variant.doc
-    for key in ("replace", "append"):
-        for clause_id, text in getattr(school, key).items():
-            yield Text(text, variant.path, doc.line((key, clause_id)))
-    for i, ins in enumerate(school.insert):
-        yield Text(ins.clause.text, variant.path, doc.line(("insert", i, "clause", "text")))
 
 
 def _school_variables(resolved: Resolved) -> list[Problem]:

@@ -23,7 +23,8 @@ from generator.core.legislation import scan
 from generator.core.sanitize import escape_markdown
 from generator.sources.reading import FolderReader, Reader
 from generator.core.text import variables_in
-from generator.core.validate import Checked, check, policy_texts
+from generator.core.texts import policy_texts
+from generator.core.validate import Checked, check
 from generator.core.resolve import Resolved
 
 
@@ -169,7 +170,7 @@ def statuses(root: Path, today: date, reader: Reader | None = None, checked: Che
     """The status of every policy of every published school, in school ID order, then the handbook's order."""
     reader = reader or FolderReader(root)
     checked = checked or check(reader)
-    problems = sorted(set(checked.problems) | set(scan(checked, reader)))
+    problems = sorted(set(checked.problems) | set(scan(checked.project, reader)))
     return [school_status(r, problems, root, today) for s in sorted(checked.schools) for r in checked.schools[s].policies]
 
 

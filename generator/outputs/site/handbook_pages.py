@@ -14,7 +14,7 @@ from generator.outputs.site.site_index import review_status
 from generator.core.resolve import Handbook
 
 if TYPE_CHECKING:
-    from generator.outputs.site.pages import PolicyPart
+    from generator.outputs.site.part import PolicyPart
 
 
 REGISTER_PAGE = "register.md"

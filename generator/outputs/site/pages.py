@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from generator.dates import build_date
 from generator.outputs.history.changes import (
     CLAUSES_JSON,
     DIFFERS_PAGE,
@@ -24,6 +25,7 @@ from generator.outputs.history.changes import (
 from generator.core.edition import for_edition
 from generator.errors import Problem
 from generator.outputs.site.handbook_pages import handbook_pages
+from generator.outputs.site.part import PolicyPart
 from generator.sources.model import School
 from generator.core.render import HOME, Others, Page, Renderer, cross_targets
 from generator.core.sanitize import escape_text
@@ -39,30 +41,6 @@ WHATS_CHANGED_PREVIEW = (
     "has changed since the policy was adopted; the published handbook shows that here.\n"
 )
 SHARED_PAGES = (("Using this handbook", "how-to-use.md"), ("Accessibility statement", "accessibility.md"))
-
-
-@dataclass
-class PolicyPart:
-    """One policy of the handbook: its pages, under `<policy-id>/` in the site."""
-
-    resolved: Resolved
-    renderer: Renderer
-    pages: list[Page]
-
-    @property
-    def id(self) -> str:
-        return self.resolved.policy.id
-
-    @property
-    def title(self) -> str:
-        return self.resolved.policy.policy.model.title
-
-    @property
-    def category(self) -> str:
-        return self.resolved.policy.policy.model.category
-
-    def path(self, page: str) -> str:
-        return f"{self.id}/{page}"
 
 
 @dataclass
@@ -123,12 +101,6 @@ def school_css(handbook: Handbook) -> str:
         f"  --md-accent-fg-color: {colour};\n"
         "}\n"
     )
-
-
-def build_date() -> date:
-    """Today, or the day SOURCE_DATE_EPOCH names, so that reproducible builds stay reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date() if epoch else date.today()
 
 
 def prepare(

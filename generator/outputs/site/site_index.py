@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 from datetime import date
 
-from generator.dates import display_date, parse_policy_date
+from generator.dates import build_date, display_date, parse_policy_date
 from generator.core.edition import for_edition
 from generator.core.validate import Checked
 from generator.core.resolve import Handbook, Resolved
@@ -85,8 +85,7 @@ def _card(school_id: str, handbook: Handbook, today: date) -> str:
 def index_html(checked: Checked, today: date | None = None, edition: str = "staff") -> str:
     """The page that lists every published school's handbook (as the `edition` has it: a
     staff-only policy is not counted in public); review dates judged on `today` (default: the
-    build's day, see `generator.outputs.site.pages.build_date`)."""
-    from generator.outputs.site.pages import build_date  # here, not at the top: it loads the renderer, which `build` needs only in its workers
+    build's day, see `generator.dates.build_date`)."""
 
     day = today or build_date()
     cards = "\n".join(_card(sid, for_edition(h, edition), day) for sid, h in sorted(checked.schools.items()))
