@@ -8,14 +8,8 @@ from datetime import date
 import pytest
 
 from factories import SCHOOL, adoption, checked, project
-from generator.outputs.history.changes import (
-    atom_feed,
-    changes_since_adopted,
-    clauses_json,
-    differs_from_model_page,
-    last_changed,
-    whats_changed_page,
-)
+from generator.outputs.history.opendata import atom_feed, clauses_json
+from generator.outputs.history.changes import changes_since_adopted, differs_from_model_page, last_changed, whats_changed_page
 from test_diff import ALPHA, commit, edit, git, history_repo, minor_edit_field  # noqa: F401  (autouse fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"

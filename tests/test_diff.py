@@ -11,7 +11,9 @@ from click.testing import CliRunner
 import generator.sources.load
 from factories import POLICY, SCHOOL, project, write
 from generator.cli.main import main
-from generator.outputs.history.diff import diff_revisions, format_report, redline, words_changed
+from generator.outputs.history.diff import diff_revisions
+from generator.outputs.history.report import format_report
+from generator.outputs.history.redline import redline, words_changed
 from generator.sources.model import ClauseMeta
 
 C = "policies/model/clauses"

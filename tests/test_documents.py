@@ -14,7 +14,7 @@ from generator.outputs.documents.downloads import POLICY, POSTER, build_download
 from generator.outputs.documents.forms import form_data
 from generator.core.render import Renderer, download_name, in_policy_document
 from generator.sources.reading import FolderReader
-from generator.outputs.documents.typeset import MarkdownNodes
+from generator.outputs.documents.nodes import MarkdownNodes
 from generator.core.validate import check
 from generator.core.resolve import Resolved
 
@@ -227,7 +227,7 @@ def test_markdown_becomes_nodes() -> None:
 
 
 def test_cross_references_and_variables_in_source_text(schools) -> None:
-    from generator.outputs.documents.typeset import source_text
+    from generator.outputs.documents.nodes import source_text
 
     resolved = schools["curzon-crescent"]
     renderer = Renderer(resolved)

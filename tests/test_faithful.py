@@ -16,7 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from factories import CLAUSES, checked, project
-from generator.outputs.history.changes import adoptions, chain_ids
+from generator.outputs.history.adoptions import adoptions
+from generator.outputs.history.changes import chain_ids
 from generator.core.render import render_pages
 from helpers import ROOT
 from test_seeds import CHECKED, SEED_SCHOOL, SEEDS

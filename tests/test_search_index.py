@@ -7,7 +7,7 @@ import pytest
 
 import json
 
-from generator.outputs.history.changes import anchored_items
+from generator.outputs.history.opendata import anchored_items
 from generator.outputs.site.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
 
 ROOT = Path(__file__).resolve().parents[1]

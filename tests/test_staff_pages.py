@@ -16,7 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from factories import SCHOOL, adoption, checked, project
-from generator.outputs.history.changes import changes_since_adopted, clauses_json, differs_from_model, differs_from_model_page, whats_changed_page
+from generator.outputs.history.changes import changes_since_adopted, differs_from_model, differs_from_model_page, whats_changed_page
+from generator.outputs.history.opendata import clauses_json
 from generator.outputs.documents.downloads import POLICY, POSTER, build_downloads
 from generator.sources.load import Located
 from generator.outputs.site.pages import prepare

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, cast
 from generator.dates import build_date
 from generator import CODE_DIR
 from generator.cli import publish
+from generator.outputs.history.git import policy_history
 from generator.outputs.site.offline import zip_site
 from generator.outputs.site import site_index
 from generator.core.validate import Checked
@@ -102,28 +102,6 @@ def _folder_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
 
 
-def _git_history(root: Path) -> tuple[dict[str, int], list[str], str]:
-    """For `policies/`: each path's newest commit (as an index into the commits, newest first),
-    the commits, and the adoption tags. A site's 'last changed' dates and 'What's changed' page
-    are made from these, so committing or tagging changes the site without changing a file."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
-
-    try:
-        log = git("log", "--relative", "--format=%x01%H", "--name-only", "--", "policies")
-        tags = git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/adopted/")
-    except (OSError, subprocess.CalledProcessError):
-        return {}, [], ""
-    newest: dict[str, int] = {}
-    commits: list[str] = []
-    for record in filter(None, log.split("\x01")):
-        sha, *paths = record.strip("\n").split("\n")
-        for path in filter(None, paths):
-            newest.setdefault(path, len(commits))
-        commits.append(sha)
-    return newest, commits, tags
-
-
 def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[str, str]:
     """Everything each school's site is made from: its sources and their git history, the shared
     pages, the code, the options, and whether its review is overdue (a banner that depends on the date).
@@ -139,7 +117,7 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[st
     shared.update(_files_digest(code, CODE_DIR).encode())
     env = [os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "OFFLINE")]
     shared.update(json.dumps([opts.strict, opts.edition, *env]).encode())
-    newest, commits, tags = _git_history(root)
+    newest, commits, tags = policy_history(root)
     tagged: dict[str, list[str]] = {}
     for line in tags.splitlines():  # refs/tags/adopted/<school, layer or policy ID>[/<policy ID>]/<date> <object>
         tagged.setdefault(line.split(" ")[0].split("/")[3] if line.count("/") >= 4 else "", []).append(line)
@@ -167,10 +145,6 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[st
         digest.update(json.dumps([commits[touched] if touched < len(commits) else None, adopted]).encode())
         hashes[school] = digest.hexdigest()
     return hashes
-
-
-def input_hash(opts: Options, checked: Checked, school: str) -> str:
-    return input_hashes(opts, checked, [school])[school]
 
 
 def shard(schools: list[str], spec: str | None) -> list[str]:

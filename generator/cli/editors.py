@@ -12,7 +12,9 @@ from typing import cast
 
 import click
 
-from generator.outputs.history.diff import WORKTREE, Format, GitError, diff_revisions, format_report
+from generator.outputs.history.git import WORKTREE, GitError
+from generator.outputs.history.report import Format, format_report
+from generator.outputs.history.diff import diff_revisions
 
 
 def _today(value: str | None) -> date:

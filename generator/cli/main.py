@@ -159,8 +159,6 @@ def schema_cmd(root: Path, out: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
-
-
 register_editor_commands(main)
 from generator.importer.cli import register as register_import_command; register_import_command(main)  # noqa: E402, E702
 

@@ -76,9 +76,6 @@ def _bare(doc: Doc) -> Doc:
     return Doc(doc.path, {}, {}, doc.body, doc.body_line)
 
 
-# --- what pages are made from -------------------------------------------------------------
-
-
 def _section(section: Section, continuous: bool) -> Section:
     clauses = _public_clauses(section.clauses)
     if continuous and section.number is not None:
@@ -126,9 +123,6 @@ def _form(form: Located[Form], kept: set[str]) -> Located[Form]:
     fields = [f for f in form.model.fields if not f.staff_only]
     required_by = [c for c in form.model.required_by if c in kept]
     return Located(form.model.model_copy(update={"fields": fields, "required_by": required_by}), _bare(form.doc))
-
-
-# --- the sources behind them --------------------------------------------------------------
 
 
 def _policy(loaded: LoadedPolicy, forms: dict[str, Located[Form]], dos_donts: Located[DosDonts] | None) -> LoadedPolicy:

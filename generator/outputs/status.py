@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.outputs.history.changes import adoptions, chain_ids
+from generator.outputs.history.adoptions import adoptions
+from generator.outputs.history.changes import chain_ids
 from generator.dates import display_date, parse_policy_date
-from generator.outputs.history.diff import GitError, git
+from generator.outputs.history.git import GitError, git
 from generator.errors import Problem
 from generator.core.legislation import scan
 from generator.core.sanitize import escape_markdown

@@ -6,7 +6,6 @@ working tree or a git revision.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -49,24 +48,6 @@ class FolderReader:
         if not target.resolve().is_relative_to(self.root.resolve()):
             raise OutsideProject(f"{path} is a symlink to {target.resolve()}, outside the project")
         return target.read_bytes()
-
-
-@dataclass(frozen=True)
-class GitReader:
-    """Files as they were at a git revision, read without checking it out."""
-
-    repo: Path
-    rev: str
-
-    def list(self, folder: str) -> list[str]:
-        out = self._git("ls-tree", "-r", "--name-only", self.rev, "--", folder)
-        return sorted(line for line in out.decode().splitlines() if line)
-
-    def read(self, path: str) -> bytes:
-        return self._git("show", f"{self.rev}:{path}")
-
-    def _git(self, *args: str) -> bytes:
-        return subprocess.run(["git", "-C", str(self.repo), *args], check=True, capture_output=True).stdout
 
 
 @dataclass

@@ -12,7 +12,9 @@ from generator.outputs.documents.cache import DocumentCache
 from generator.outputs.documents.forms import fillable_pdf, form_data, form_docx_data, form_pdf_data, word_form
 from generator.core.render import POLICY_PDF as POLICY
 from generator.core.render import HANDBOOK_PDF, POSTER, Others, Renderer, cross_targets, download_name
-from generator.outputs.documents.typeset import FieldSpec, FormData, MarkdownNodes, compile_pdf, handbook_data, policy_data, poster_data
+from generator.outputs.documents.fields import FieldSpec
+from generator.outputs.documents.typeset import FormData, compile_pdf, handbook_data, policy_data, poster_data
+from generator.outputs.documents.nodes import MarkdownNodes
 from generator.core.resolve import Handbook, Resolved
 
 

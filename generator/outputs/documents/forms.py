@@ -24,7 +24,9 @@ from docx.text.paragraph import Paragraph
 from generator.sources.model import Form, FormField, FormTable
 from generator.core import placeholders
 from generator.core.render import CHECK_HEADINGS, Renderer
-from generator.outputs.documents.typeset import FieldSpec, MarkdownNodes, Node, add_form_fields, compile_pdf, document_meta, school_name, source_date_epoch
+from generator.outputs.documents.fields import FieldSpec, add_form_fields
+from generator.outputs.documents.nodes import MarkdownNodes, Node
+from generator.outputs.documents.typeset import compile_pdf, document_meta, school_name, source_date_epoch
 from generator.core.resolve import Resolved
 
 BLANK_HEIGHT = {"signature": Cm(1.5), "textarea": Cm(3.0)}

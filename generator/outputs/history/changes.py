@@ -15,34 +15,17 @@ relabelling it, does not change its wording. Before any adoption tag there is no
 """
 from __future__ import annotations
 
-import json
-import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
-import markdown
 
-from generator.dates import adopted_phrase, long_date, parse_policy_date
-from generator.outputs.history.diff import (
-    WORKTREE,
-    Block,
-    Entry,
-    GitError,
-    Link,
-    SchoolDiff,
-    TreeReader,
-    blocks,
-    diff_resolved,
-    git,
-    html_blocks,
-    markdown_blocks,
-    is_minor,
-    redline_tokens,
-)
+from generator.dates import adopted_phrase, long_date
+from generator.outputs.history.git import WORKTREE, GitError, TreeReader
+from generator.outputs.history.report import Block, Entry, blocks, markdown_blocks
+from generator.outputs.history.diff import SchoolDiff, diff_resolved, is_minor
+from generator.outputs.history.report import Link
+from generator.outputs.history.redline import redline_tokens
 from generator.core.edition import for_edition
 from generator.sources.load import Located
 from generator.sources.model import Layer
@@ -51,20 +34,10 @@ from generator.core.render import Renderer, section_page
 from generator.sources.reading import Doc, FolderReader
 from generator.core.validate import check
 from generator.core.resolve import Handbook, Resolved, clause_names, resolve_layers
+from generator.outputs.history.adoptions import Adoption, adoptions
 
 WHATS_CHANGED_PAGE = "whats-changed.md"
 DIFFERS_PAGE = "differs-from-model.md"
-CLAUSES_JSON = "clauses.json"
-FEED_PATH = "changes.xml"
-TAG = re.compile(r"^adopted/((?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*)/(\d{4}-\d{2}-\d{2})$")
-ATOM = "http://www.w3.org/2005/Atom"
-
-
-@dataclass(frozen=True)
-class Adoption:
-    tag: str
-    day: date
-    commit: str
 
 
 @dataclass(frozen=True)
@@ -96,39 +69,11 @@ class SchoolChanges:
         return self.history[0].diff if self.history else None
 
 
-# --- reading history ----------------------------------------------------------------------
-
-
 def chain_ids(resolved: Resolved) -> list[str]:
     """What adoption tags name that apply to a school's policy: the school or a layer above it
     with the policy (`school/policy`), the school or layer alone, the policy alone."""
     layers = [v.model.id for v in reversed(resolved.chain)]
     return [f"{layer}/{resolved.policy.id}" for layer in layers] + layers + [resolved.policy.id]
-
-
-def adoptions(repo: Path, ids: list[str]) -> list[Adoption]:
-    """Adoption tags for any of `ids` reachable from HEAD, oldest first."""
-    try:
-        out = git(repo, "for-each-ref", "--merged=HEAD", "--format=%(refname:short) %(objectname) %(*objectname)", "refs/tags/adopted/").decode()
-    except GitError:
-        return []
-    found = []
-    for line in out.splitlines():
-        name, obj, *peeled = line.split()
-        match = TAG.match(name)
-        if not match or match.group(1) not in ids:
-            continue
-        try:
-            day = date.fromisoformat(match.group(2))
-        except ValueError:
-            continue
-        commit = peeled[0] if peeled else obj
-        found.append((day, _depth(repo, commit), Adoption(name, day, commit)))
-    return [a for _, _, a in sorted(found, key=lambda t: (t[0], t[1]))]
-
-
-def _depth(repo: Path, commit: str) -> int:
-    return int(git(repo, "rev-list", "--count", commit).decode().strip() or 0)
 
 
 class History:
@@ -224,13 +169,6 @@ def _changed(before: Resolved | None, after: Resolved, clause_id: str) -> bool:
     return is_minor(before, before_clause, after, after_clause) is None
 
 
-# --- pages --------------------------------------------------------------------------------
-
-
-def _long_date(day: date) -> str:
-    return long_date(day)
-
-
 def _link(resolved: Resolved, public: bool = False) -> Link:
     sections = {c.id: (s, c) for s in resolved.sections for c in s.clauses}
 
@@ -242,7 +180,7 @@ def _link(resolved: Resolved, public: bool = False) -> Link:
     return link
 
 
-def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
+def readable_blocks(parts: list[Block], resolved: Resolved, public: bool) -> list[Block]:
     """Variables by their description rather than their name; staff-only ones hidden in public."""
     specs = resolved.policy.policy.model.variables
     out = []
@@ -260,7 +198,7 @@ def _readable(parts: list[Block], resolved: Resolved, public: bool) -> list[Bloc
 
 def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
     renderer = Renderer(resolved)
-    parts = _readable(blocks(diff, renderer.plain), resolved, public)
+    parts = readable_blocks(blocks(diff, renderer.plain), resolved, public)
     if not parts:
         return ["No changes to the policy's text.", ""]
     return markdown_blocks(parts, _link(resolved, public), "site", level)
@@ -273,11 +211,11 @@ def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool 
         out += [_no_changes_yet(resolved), ""]
     for i, step in enumerate(changes.history):
         day = step.adoption.day
-        out += [f"## {'Adopted' if i == 0 else 'Earlier: adopted'} on {_long_date(day)} {{ #adopted-{day.isoformat()} }}", ""]
+        out += [f"## {'Adopted' if i == 0 else 'Earlier: adopted'} on {long_date(day)} {{ #adopted-{day.isoformat()} }}", ""]
         if step.previous is None or step.diff is None:
             out += ["The first recorded adoption of this policy.", ""]
             continue
-        out += [f"Compared with the version adopted on {_long_date(step.previous.day)}:", ""]
+        out += [f"Compared with the version adopted on {long_date(step.previous.day)}:", ""]
         out += _diff_markdown(step.diff, resolved, public, 3)
     if pending and changes.pending is not None and not changes.pending.empty:
         out += ["## Changes not yet adopted { #not-yet-adopted }", "",
@@ -376,141 +314,4 @@ def _short(text: str, limit: int = 120) -> str:
     plain = " ".join(text.split())
     return plain if len(plain) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
 
-
-# --- open data ----------------------------------------------------------------------------
-
-
-def page_url(page: str, anchor: str | None = None, site_url: str | None = None, directory_urls: bool = True) -> str:
-    """The address of a built page (`introduction.md` → `introduction/`, or `introduction.html`
-    in the offline edition), absolute when the school's `site_url` is set."""
-    stem = page.removesuffix(".md")
-    path = (stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/") if directory_urls else stem + ".html"
-    return (site_url or "") + path + (f"#{anchor}" if anchor else "")
-
-
-def clauses_json(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True) -> str:
-    """Every clause as open data: ID, number, title, text (values filled), section, topics,
-    last substantive change, the Do's & Don'ts items citing it, its address on the site, and the
-    items of its list that have an anchor of their own (`items`: ID and plain text)."""
-    data = {
-        "school": {"id": resolved.school.model.id, "name": resolved.values.get("school_name")},
-        "policy": _policy_record(resolved),
-        "clauses": clause_records(resolved, last_changed, directory_urls),
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def handbook_clauses_json(handbook: Handbook, last_changed: dict[str, dict[str, date]], directory_urls: bool = True) -> str:
-    """Every clause of every policy of the school, each naming its policy, with its address."""
-    data = {
-        "school": {"id": handbook.id, "name": handbook.name},
-        "policies": [_policy_record(r) for r in handbook.policies],
-        "clauses": [c for r in handbook.policies for c in clause_records(r, last_changed.get(r.policy.id, {}), directory_urls, f"{r.policy.id}/")],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _policy_record(resolved: Resolved) -> dict[str, object]:
-    return {"id": resolved.policy.id, "title": resolved.policy.policy.model.title, "adopted": resolved.metadata.adopted, "review_due": resolved.metadata.review_due}
-
-
-def clause_records(resolved: Resolved, last_changed: dict[str, date], directory_urls: bool = True, folder: str = "") -> list[dict[str, Any]]:
-    renderer = Renderer(resolved)
-    items = renderer.items()
-    clauses = []
-    for section in resolved.sections:
-        for clause in section.clauses:
-            changed = last_changed.get(clause.id)
-            clauses.append({
-                "id": clause.id,
-                "number": clause.number,
-                "title": clause.title,
-                "label": clause.label,
-                "text": renderer.plain(clause.body),
-                "section": {"id": section.id, "title": section.label},
-                "topics": list(clause.topics),
-                "last_changed": changed.isoformat() if changed else None,
-                "dos_donts": [i.id for i in items if clause.id in i.clauses],
-                "url": page_url(folder + section_page(section), clause.id, resolved.school.model.site_url, directory_urls),
-                "items": anchored_items(renderer.plain(clause.body)),
-            })
-            if folder:
-                clauses[-1]["policy"] = {"id": resolved.policy.id, "title": resolved.policy.policy.model.title}
-    return clauses
-
-
-class _ItemText(HTMLParser):
-    """The plain text of each list item (nested lists included), in the order they open, with its
-    anchor: the item's `id`, or its first paragraph's in a loose list."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[dict[str, str]] = []
-        self._open: list[dict[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        anchor = dict(attrs).get("id") or ""
-        if tag == "li":
-            self._open.append({"id": anchor, "text": ""})
-            self.items.append(self._open[-1])
-        elif tag == "p" and self._open and not self._open[-1]["id"] and not self._open[-1]["text"].strip():
-            self._open[-1]["id"] = anchor
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "li" and self._open:
-            item = self._open.pop()
-            item["text"] = " ".join(item["text"].split())
-
-    def handle_data(self, data: str) -> None:
-        for item in self._open:
-            item["text"] += data
-
-
-def anchored_items(source: str) -> list[dict[str, str]]:
-    """The list items of a clause's Markdown that carry an anchor (`{ #id }`), in order."""
-    parser = _ItemText()
-    parser.feed(markdown.markdown(source, extensions=["attr_list"]))
-    parser.close()
-    return [item for item in parser.items if item["id"]]
-
-
-def _stamp(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
-
-
-def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
-    """An Atom feed with one entry per adopted version and the changes it brought."""
-    base = site_url.rstrip("/") + "/"
-    page = base + WHATS_CHANGED_PAGE.removesuffix(".md") + "/"
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    title = f"{resolved.values.get('school_name')}: {resolved.policy.policy.model.title} — changes"
-    _sub(feed, "title", title)
-    _sub(feed, "id", base + FEED_PATH)
-    fallback = parse_policy_date(resolved.metadata.adopted) if resolved.metadata.adopted else None
-    updated = changes.adopted.day if changes.adopted else fallback or date(1970, 1, 1)
-    _sub(feed, "updated", _stamp(updated))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_PATH)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=page)
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _sub(author, "name", str(resolved.values.get("school_name")))
-    renderer = Renderer(resolved)
-    for step in changes.history:
-        anchor = f"adopted-{step.adoption.day.isoformat()}"
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        summary = step.diff.summary() if step.diff else "first recorded adoption"
-        _sub(entry, "title", f"Adopted on {_long_date(step.adoption.day)}: {summary}")
-        _sub(entry, "id", f"{page}#{anchor}")
-        _sub(entry, "updated", _stamp(step.adoption.day))
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{page}#{anchor}")
-        body = "\n".join(html_blocks(_readable(blocks(step.diff, renderer.plain), resolved, resolved.edition == "public"), 3)) if step.diff else "<p>The first recorded adoption of this policy.</p>"
-        _sub(entry, "content", body or "<p>No changes to the policy's text.</p>", type="html")
-    ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
-
-
-def _sub(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    element.text = text
-    return element
 

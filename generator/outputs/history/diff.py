@@ -2,8 +2,7 @@
 
 Two resolved policies (`Resolved`) are compared by clause ID, so a clause that moves or is
 renumbered is reported as moved or renumbered, never as deleted and re-added. Wording changes
-carry a word-level redline; the same report is written as plain text (optionally coloured),
-Markdown or HTML.
+carry a word-level redline (`redline.py`); `report.py` writes the result as text, Markdown or HTML.
 
 **Minor edits.** A clause whose wording (title or text) changed is a *minor edit*, not a
 substantive change, when its clause file carries a *new* `minor_edit: <short note>` front-matter
@@ -14,98 +13,16 @@ hides a later change, and wording a school supplies itself (`replace:`) is never
 from __future__ import annotations
 
 import difflib
-import html
 import json
-import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 from generator.sources.model import DoDont, DosDonts, Form
-from generator.sources.reading import Reader
 from generator.core.validate import Checked, check
 from generator.core.resolve import Clause, Resolved, clause_names
-
-Op = Literal["=", "-", "+"]
-Token = tuple[Op, str]
-Style = Literal["text", "ansi", "markdown", "site", "html"]
-Format = Literal["text", "markdown", "html"]
-
-WORD = re.compile(r"\S+\s*")
-MARKS: dict[str, dict[str, tuple[str, str]]] = {
-    "text": {"-": ("[-", "-]"), "+": ("{+", "+}")},
-    "ansi": {"-": ("\x1b[31m[-", "-]\x1b[0m"), "+": ("\x1b[32m{+", "+}\x1b[0m")},
-    "markdown": {"-": ("~~", "~~"), "+": ("**", "**")},
-    "site": {"-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")},
-    "html": {"-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")},
-}
-
-
-# --- word-level redline -------------------------------------------------------------------
-
-
-def redline_tokens(old: str, new: str) -> list[Token]:
-    """The word-level edit from `old` to `new`: runs of kept (=), deleted (-) and inserted (+) text."""
-    a, b = _words(old), _words(new)
-    matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
-    out: list[Token] = []
-    opcodes = matcher.get_opcodes()
-    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
-            kept = "".join(b[j1:j2])
-            if n + 1 < len(opcodes) and opcodes[n + 1][0] in ("delete", "replace"):
-                kept = kept.rstrip() + a[i2 - 1][len(a[i2 - 1].rstrip()) :]  # the old spacing before deleted words
-            out.append(("=", kept))
-            continue
-        if i2 > i1:
-            out.append(("-", "".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("+", "".join(b[j1:j2])))
-    return out
-
-
-def words_changed(old: str, new: str) -> int:
-    """How many words an edit touches (a replaced run counts its longer side)."""
-    a, b = _words(old), _words(new)
-    matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
-    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
-
-
-def _words(text: str) -> list[str]:
-    lead = text[: len(text) - len(text.lstrip())]
-    words = WORD.findall(text)
-    return ([lead] if lead else []) + words
-
-
-def redline(old: str, new: str, style: Style = "text") -> str:
-    return render_tokens(redline_tokens(old, new), style)
-
-
-def render_tokens(tokens: Iterable[Token], style: Style = "text") -> str:
-    """`[-old-]{+new+}` (text), coloured (ansi), `~~old~~ **new**` (markdown) or `<del>`/`<ins>`."""
-    tokens = list(tokens)
-    escape = html.escape if style == "html" else (lambda s: s)
-    out: list[str] = []
-    for i, (op, text) in enumerate(tokens):
-        if op == "=":
-            out.append(escape(text))
-            continue
-        body, trail = text.rstrip(), text[len(text.rstrip()) :]
-        followed_by_insert = op == "-" and i + 1 < len(tokens) and tokens[i + 1][0] == "+"
-        if followed_by_insert:
-            trail = " " if style == "markdown" else ""
-        out.append(_mark(escape(body), *MARKS[style][op]) + trail)
-    return "".join(out)
-
-
-def _mark(text: str, start: str, end: str) -> str:
-    """Wrap each line of a run separately, so a marker never spans a line break."""
-    lines = text.split("\n")
-    return "\n".join(f"{start}{line.rstrip()}{end}{line[len(line.rstrip()):]}" if line.strip() else line for line in lines)
-
-
-# --- what is compared ---------------------------------------------------------------------
+from generator.outputs.history.git import WORKTREE, reader_at
+from generator.outputs.history.redline import words_changed
 
 
 @dataclass(frozen=True)
@@ -219,9 +136,6 @@ class SchoolDiff:
         other = len(self.sections) + len(self.metadata) + len(self.variables) + len(self.dos_donts) + len(self.forms)
         summary = [f"clauses: {', '.join(parts)}" if parts else "", f"{other} other change{'s' if other != 1 else ''}" if other else ""]
         return "; ".join(filter(None, summary)) or "no changes"
-
-
-# --- comparing two resolved policies ------------------------------------------------------
 
 
 def clause_refs(resolved: Resolved) -> dict[str, ClauseRef]:
@@ -415,82 +329,6 @@ def _policies(checked: Checked, school: str) -> dict[str, Resolved]:
     return {r.policy.id: r for r in handbook.policies} if handbook else {}
 
 
-# --- loading revisions --------------------------------------------------------------------
-
-WORKTREE = "WORKTREE"
-
-
-class GitError(Exception):
-    """A revision that does not exist, or a folder that is not a git repository."""
-
-
-def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
-    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, input=input)
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode(errors="replace").strip() or f"git {' '.join(args)} failed")
-    return result.stdout
-
-
-def commit_of(repo: Path, rev: str) -> str:
-    """The full commit ID of a revision (branch, tag, abbreviated ID, HEAD~2 …)."""
-    try:
-        return git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
-    except GitError:
-        raise GitError(f"'{rev}' is not a commit in {repo}; expected a branch, tag or commit ID") from None
-
-
-class TreeReader:
-    """The files under `policies/` at a commit: listed once, read in one `git cat-file --batch`.
-
-    A drop-in `Reader` like `sources.GitReader`, but much faster over many revisions: blobs are
-    shared through `blobs`, so a file unchanged between two commits is read once. `only` keeps
-    just the paths under the given folders (e.g. one policy and the schools), so resolving one
-    school at an old commit does not parse every other policy.
-    """
-
-    def __init__(self, repo: Path, rev: str, blobs: dict[str, bytes] | None = None, only: tuple[str, ...] = ()) -> None:
-        self.repo, self.rev = repo, rev
-        self.blobs = {} if blobs is None else blobs
-        listing = git(repo, "ls-tree", "-r", "-z", rev, "--", "policies").decode()
-        self.files: dict[str, str] = {}
-        for entry in filter(None, listing.split("\0")):
-            meta, path = entry.split("\t", 1)
-            kind, sha = meta.split()[1:3]
-            if kind == "blob" and (not only or any(path.startswith(f"{folder.rstrip('/')}/") for folder in only)):
-                self.files[path] = sha
-
-    def list(self, folder: str) -> list[str]:
-        prefix = f"{folder.rstrip('/')}/"
-        return sorted(p for p in self.files if p.startswith(prefix))
-
-    def read(self, path: str) -> bytes:
-        if path not in self.files:
-            raise FileNotFoundError(f"{path} is not in {self.rev}")
-        sha = self.files[path]
-        if sha not in self.blobs:
-            self._fetch([s for s in set(self.files.values()) if s not in self.blobs])
-        return self.blobs[sha]
-
-    def _fetch(self, shas: Sequence[str]) -> None:
-        out = git(self.repo, "cat-file", "--batch", input="".join(f"{s}\n" for s in shas).encode())
-        at = 0
-        while at < len(out):
-            header_end = out.index(b"\n", at)
-            sha, _, size = out[at:header_end].decode().split()
-            start = header_end + 1
-            self.blobs[sha] = out[start : start + int(size)]
-            at = start + int(size) + 1
-
-
-def reader_at(repo: Path, rev: str, blobs: dict[str, bytes] | None = None, only: tuple[str, ...] = ()) -> Reader:
-    """A reader of the sources at `rev`; `WORKTREE` means the files on disk."""
-    if rev == WORKTREE:
-        from generator.sources.reading import FolderReader
-
-        return FolderReader(repo)
-    return TreeReader(repo, commit_of(repo, rev), blobs, only)
-
-
 @dataclass
 class RevisionDiff:
     rev_a: str
@@ -512,147 +350,3 @@ def _errors(checked: Checked, school: str | None) -> int:
     return sum(p.severity == "error" and not (school and p.path == "policies/schools" and f"no school '{school}'" in p.message) for p in checked.problems)
 
 
-# --- the report, in three formats ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of a report: a clause (or item) label, what happened, and maybe a redline."""
-
-    label: str
-    text: str
-    clause: str | None = None
-    """The clause ID, for a link to it; None when it no longer exists."""
-    ident: str | None = None
-    """The ID shown to editors."""
-    tokens: tuple[Token, ...] = ()
-
-
-@dataclass(frozen=True)
-class Block:
-    title: str
-    entries: tuple[Entry, ...]
-
-
-def _where(ref: ClauseRef) -> str:
-    return f"{ref.number} in {ref.section_label}" if ref.number else ref.section_label
-
-
-def blocks(diff: SchoolDiff, show: Callable[[str], str] | None = None) -> list[Block]:
-    """The report of one school as titled blocks of entries, ready for any format.
-
-    `show` turns source text into what readers see (variables filled) before it is redlined.
-    """
-    def tokens(old: str, new: str) -> tuple[Token, ...]:
-        if old == new:
-            return ()
-        return tuple(redline_tokens(show(old), show(new)) if show else redline_tokens(old, new))
-
-    if diff.status != "changed":
-        return [Block("School", (Entry(diff.school, f"school {diff.status}"),))]
-    out = [
-        Block("Added", tuple(Entry(r.label, f"new clause in {r.section_label}", r.id, r.id) for r in diff.added)),
-        Block("Removed", tuple(Entry(r.label, f"removed (was {_where(r)})", None, r.id) for r in diff.removed)),
-        Block("Moved", tuple(Entry(m.after.label, f"moved from {_where(m.before)} to {_where(m.after)}", m.id, m.id) for m in diff.moved)),
-        Block("Changed", tuple(_changed_entry(c, tokens) for c in diff.changed)),
-        Block("Minor edits", tuple(_changed_entry(c, tokens) for c in diff.minor)),
-        Block("Renumbered", tuple(Entry(m.after.label, f"renumbered {m.before.number or '(unnumbered)'} → {m.after.number or '(unnumbered)'}", m.id, m.id) for m in diff.renumbered)),
-        Block("Sections", tuple(Entry(v.key, v.change()) for v in diff.sections)),
-        Block("Metadata", tuple(Entry(v.key, v.change()) for v in diff.metadata)),
-        Block("Variables", tuple(Entry(v.key, v.change()) for v in diff.variables)),
-        Block("Do's & Don'ts", tuple(Entry(i.id, f"{i.kind}: {'; '.join(i.details)}", tokens=tokens(i.old_text, i.new_text) if i.kind == "changed" else ()) for i in diff.dos_donts)),
-        Block("Forms", tuple(Entry(i.id, f"{i.kind}: {'; '.join(i.details)}", tokens=tokens(i.old_text, i.new_text)) for i in diff.forms)),
-    ]
-    return [b for b in out if b.entries]
-
-
-def _changed_entry(change: Changed, tokens: Callable[[str, str], tuple[Token, ...]]) -> Entry:
-    what = []
-    if change.wording_changed:
-        what.append(f"wording changed ({change.words} word{'s' if change.words != 1 else ''})")
-    what += change.fields
-    if change.minor_note:
-        what.append(f"minor edit: {change.minor_note}")
-    return Entry(change.after.label, "; ".join(what), change.id, change.id, tokens(change.old_body, change.new_body))
-
-
-def format_text(diffs: Iterable[SchoolDiff], color: bool = False) -> str:
-    out: list[str] = []
-    style: Style = "ansi" if color else "text"
-    for diff in diffs:
-        out += [f"== {diff.school}: {diff.title} ({diff.summary()})"]
-        for block in blocks(diff):
-            out.append(f"  {block.title}:")
-            for e in block.entries:
-                ident = f" [{e.ident}]" if e.ident and e.ident != e.label else ""
-                out.append(f"    - {e.label}{ident}: {e.text}")
-                if e.tokens:
-                    out += [f"        {line}" for line in render_tokens(e.tokens, style).split("\n")]
-        out.append("")
-    return "\n".join(out)
-
-
-Link = Callable[[str], str | None]
-
-
-def format_markdown(diffs: Iterable[SchoolDiff], link: Link | None = None, style: Style = "markdown", level: int = 2) -> str:
-    """Markdown; `link(clause_id)` gives an href for a clause that still exists (site pages)."""
-    out: list[str] = []
-    for diff in diffs:
-        out += [f"{'#' * level} {diff.title} ({diff.school})", "", f"*{diff.summary()}*", ""]
-        out += markdown_blocks(blocks(diff), link, style, level + 1)
-    return "\n".join(out)
-
-
-def markdown_blocks(parts: Iterable[Block], link: Link | None = None, style: Style = "markdown", level: int = 3) -> list[str]:
-    out: list[str] = []
-    for block in parts:
-        out += [f"{'#' * level} {block.title}", ""]
-        for e in block.entries:
-            href = link(e.clause) if link and e.clause else None
-            label = f"[{e.label}]({href})" if href else f"**{e.label}**"
-            ident = f" `{e.ident}`" if e.ident and not link and e.ident != e.label else ""
-            out.append(f"- {label}{ident}: {e.text}")
-            if e.tokens:
-                out += [""] + [f"    {line}" if line.strip() else "" for line in render_tokens(e.tokens, style).split("\n")] + [""]
-        if out[-1] != "":
-            out.append("")
-    return out
-
-
-HTML_HEAD = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}}
-del{{background:#ffe3e3;color:#8a1212}}ins{{background:#dcf5dc;color:#0b5d1e;text-decoration:none}}
-.redline{{white-space:pre-wrap;border-left:3px solid #ccc;padding-left:.75rem}}code{{color:#555}}</style>
-</head><body>"""
-
-
-def format_html(diffs: Iterable[SchoolDiff], title: str = "Policy changes") -> str:
-    out = [HTML_HEAD.format(title=html.escape(title)), f"<h1>{html.escape(title)}</h1>"]
-    for diff in diffs:
-        out += [f"<h2>{html.escape(diff.title)} <code>{html.escape(diff.school)}</code></h2>", f"<p><em>{html.escape(diff.summary())}</em></p>"]
-        out += html_blocks(blocks(diff))
-    out.append("</body></html>\n")
-    return "\n".join(out)
-
-
-def html_blocks(parts: Iterable[Block], level: int = 3) -> list[str]:
-    out: list[str] = []
-    for block in parts:
-        out += [f"<h{level}>{html.escape(block.title)}</h{level}>", "<ul>"]
-        for e in block.entries:
-            ident = f" <code>{html.escape(e.ident)}</code>" if e.ident and e.ident != e.label else ""
-            red = f'<div class="redline">{render_tokens(e.tokens, "html")}</div>' if e.tokens else ""
-            out.append(f"<li><strong>{html.escape(e.label)}</strong>{ident}: {html.escape(e.text)}{red}</li>")
-        out.append("</ul>")
-    return out
-
-
-def format_report(diffs: Iterable[SchoolDiff], fmt: Format, color: bool = False, title: str = "Policy changes") -> str:
-    diffs = list(diffs)
-    if fmt == "markdown":
-        return f"# {title}\n\n" + format_markdown(diffs)
-    if fmt == "html":
-        return format_html(diffs, title)
-    return format_text(diffs, color)

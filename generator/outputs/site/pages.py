@@ -8,19 +8,8 @@ from pathlib import Path
 from typing import Callable
 
 from generator.dates import build_date
-from generator.outputs.history.changes import (
-    CLAUSES_JSON,
-    DIFFERS_PAGE,
-    FEED_PATH,
-    WHATS_CHANGED_PAGE,
-    atom_feed,
-    changes_since_adopted,
-    handbook_clauses_json,
-    differs_from_model,
-    differs_from_model_page,
-    last_changed,
-    whats_changed_page,
-)
+from generator.outputs.history.opendata import CLAUSES_JSON, FEED_PATH, atom_feed, handbook_clauses_json
+from generator.outputs.history.changes import DIFFERS_PAGE, WHATS_CHANGED_PAGE, changes_since_adopted, differs_from_model, differs_from_model_page, last_changed, whats_changed_page
 
 from generator.core.edition import for_edition
 from generator.errors import Problem
