@@ -177,10 +177,10 @@ def test_an_edit_to_one_model_clause_remakes_only_the_policy_that_holds_it(tmp_p
 
 
 def test_serve_makes_its_documents_in_the_background_through_the_project_cache(tmp_path: Path) -> None:
-    from generator.adapter.plugin import _ServedDocuments
+    from generator.adapter.documents import ServedDocuments
 
     root = project(tmp_path / "project")
-    store = _ServedDocuments()
+    store = ServedDocuments()
     first = store.for_build(_schools(root)["alpha"], tmp_path / "site", root)
     kept = lambda: sorted(p.read_bytes() for p in (root / FOLDER).glob("*/*"))  # noqa: E731
     assert kept() == sorted(first.values())

@@ -84,3 +84,22 @@ def test_no_import_cycle():
         if start not in state:
             visit(start, [start])
     assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
+
+
+ADAPTER = sorted(p for p in (PACKAGE / "adapter").glob("*.py") if p.name != "private.py")
+
+
+@pytest.mark.parametrize("path", ADAPTER, ids=lambda p: p.name)
+def test_only_private_py_reaches_into_another_objects_private_names(path):
+    reached = [
+        f"{path.name}:{node.lineno}: .{node.attr}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
+    ]
+    assert not reached, reached
+
+
+def test_the_plugin_is_a_thin_shell():
+    lines = (PACKAGE / "adapter" / "plugin.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 220, f"plugin.py has {len(lines)} lines; the logic belongs in the core, outputs or documents.py"

@@ -3,6 +3,7 @@ quiet log. Each test runs the real server on a free port and always stops it."""
 from __future__ import annotations
 
 import contextlib
+import io
 import signal
 import socket
 import subprocess
@@ -208,3 +209,29 @@ def test_error_page_escapes_every_message():
 def test_error_page_lists_errors_before_warnings():
     lines = problem_lines([Problem("b.md", 1, "later", "warning"), Problem("z.md", 9, "first")])
     assert lines == [("error", "z.md:9: first"), ("warning", "b.md:1: warning: later")]
+
+
+def _pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def _get_bytes(served: Served, path: str) -> bytes:
+    with urllib.request.urlopen(served.base + path, timeout=30) as response:
+        return response.read()
+
+
+def test_a_saved_clause_is_served_then_its_pdf_follows_from_the_background(root):
+    from generator.core.render import HANDBOOK_PDF, POLICY_PDF
+
+    clause = root / CLAUSE
+    with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
+        pdf = f"/model/{POLICY_PDF}"
+        assert "Ring-fenced" not in _pdf_text(_get_bytes(served, pdf))
+        clause.write_text(clause.read_text(encoding="utf-8").replace("This policy applies", "Ring-fenced: this policy applies"), encoding="utf-8")
+        served.wait_for(lambda: "Ring-fenced" in served.get("/model/intro/")[1], "the edited page (the watched sources are polled)")
+        served.wait_for(lambda: "Ring-fenced" in _pdf_text(_get_bytes(served, pdf)), "the policy PDF made in the background")
+        assert "Ring-fenced" in _pdf_text(_get_bytes(served, f"/{HANDBOOK_PDF}"))
+        assert served.process.poll() is None
+    assert "documents not made" not in served.output()

@@ -82,7 +82,8 @@ def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, re
     plugin = cast("PolicySitePlugin", config.plugins["policy-site"])
     plugin.config.school = school
     plugin.config.edition = edition
-    plugin.resolved = resolved
+    if resolved is not None:
+        plugin.use_handbook(resolved)
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
