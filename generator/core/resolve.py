@@ -248,7 +248,9 @@ def _values(policy: LoadedPolicy, chain: list[Located[Layer]]) -> dict[str, str]
     return values
 
 
-def resolve_layers(policy: LoadedPolicy, chain: list[Located[Layer]]) -> tuple[Resolved, list[Problem]]:
+def resolve_layers(policy: LoadedPolicy, chain: list[Located[Layer]], overlays: bool = True) -> tuple[Resolved, list[Problem]]:
+    """The policy for the last layer of `chain`; `overlays=False`: its clauses as the model has
+    them (no layer omits, replaces, appends or inserts), with the chain's facts and record."""
     problems: list[Problem] = []
     content = {
         cid: _Content(c.model.title, c.doc.body, c.model.numbered, c.path, c.doc.body_line, tuple(c.model.topics), c.model.staff_only, c.model.label)
@@ -256,7 +258,7 @@ def resolve_layers(policy: LoadedPolicy, chain: list[Located[Layer]]) -> tuple[R
     }
     sections = [s for s in policy.policy.model.sections]
     trees = {s.id: _tree(s.clauses) for s in sections}
-    for variant in chain:
+    for variant in chain if overlays else ():
         problems += _apply(variant, policy.id, trees, content)
     resolved_sections, n = [], 0
     for s in sections:
@@ -277,6 +279,11 @@ def resolve_layers(policy: LoadedPolicy, chain: list[Located[Layer]]) -> tuple[R
         forms=dict(policy.forms),
     )
     return resolved, problems
+
+
+def model_view(resolved: Resolved) -> Resolved:
+    """The school's policy exactly as its model has it, numbered, with no overlay applied."""
+    return resolve_layers(resolved.policy, list(resolved.chain), overlays=False)[0]
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ from generator.sources.load import Located
 from generator.sources.model import Layer
 from generator.core.sanitize import escape_markdown
 from generator.core.render import Renderer, section_page
-from generator.sources.reading import Doc, FolderReader
+from generator.sources.reading import FolderReader
 from generator.core.validate import check
-from generator.core.resolve import Handbook, Resolved, clause_names, resolve_layers
+from generator.core.resolve import model_view, Handbook, Resolved, clause_names
 from generator.outputs.history.adoptions import Adoption, adoptions
 
 WHATS_CHANGED_PAGE = "whats-changed.md"
@@ -91,6 +91,13 @@ class History:
         self.only = (folder, "policies/schools")
         self.blobs: dict[str, bytes] = {}
         self.cache: dict[str, Resolved | None] = {}
+        self._adoptions: list[Adoption] | None = None
+
+    def adoptions(self) -> list[Adoption]:
+        """The adoption tags that apply to the current policy, oldest first; read once."""
+        if self._adoptions is None:
+            self._adoptions = adoptions(self.repo, chain_ids(self.current)) if self.current else []
+        return self._adoptions
 
     def at(self, rev: str | None) -> Resolved | None:
         if rev is None:
@@ -117,13 +124,14 @@ def _policy_of(handbook: Handbook | None, policy: str | None) -> Resolved | None
     return handbook.policy(policy)
 
 
-def changes_since_adopted(repo: Path, school_id: str, current: Resolved | None = None, limit: int = 10) -> SchoolChanges:
+def changes_since_adopted(repo: Path, school_id: str, current: Resolved | None = None, limit: int = 10, history: History | None = None) -> SchoolChanges:
     """The adopted version's changes (against the adoption before it), earlier adoptions' changes
-    (at most `limit`), and the working tree's changes not yet adopted."""
-    history = History(repo, school_id, current)
+    (at most `limit`), and the working tree's changes not yet adopted. `history`: one already
+    read for this policy, whose versions are reused."""
+    history = history or History(repo, school_id, current)
     if history.current is None:
         return SchoolChanges(school_id)
-    tags = adoptions(repo, chain_ids(history.current))
+    tags = history.adoptions()
     changes = SchoolChanges(school_id)
     for i in range(len(tags) - 1, max(0, len(tags) - limit) - 1, -1):
         tag, prev = tags[i], tags[i - 1] if i else None
@@ -139,17 +147,17 @@ def _diff(a: Resolved | None, b: Resolved | None, school_id: str) -> SchoolDiff 
     return diff_resolved(a, b, school_id) if a or b else None
 
 
-def last_changed(repo: Path, school_id: str, current: Resolved | None = None) -> dict[str, date]:
+def last_changed(repo: Path, school_id: str, current: Resolved | None = None, history: History | None = None) -> dict[str, date]:
     """Clause ID → the day of the adopted version in which its wording last changed in substance.
 
     Empty until the school or its policy has an adoption tag: a commit date is not a policy date.
     A clause's first adopted version counts as a change; a minor edit or a move does not."""
-    history = History(repo, school_id, current)
+    history = history or History(repo, school_id, current)
     if history.current is None:
         return {}
     found: dict[str, date] = {}
     previous: Resolved | None = None
-    for adoption in adoptions(repo, chain_ids(history.current)):
+    for adoption in history.adoptions():
         version = history.at(adoption.commit)
         if version is None:
             continue
@@ -234,8 +242,7 @@ def _no_changes_yet(resolved: Resolved) -> str:
 
 def model_resolved(resolved: Resolved) -> Resolved:
     """The school's policy exactly as the model has it, numbered, with no variant applied."""
-    model, _ = resolve_layers(resolved.policy, [Located(Layer(id="model-only"), Doc("", {}))])
-    return model
+    return model_view(resolved)
 
 
 def differs_from_model(resolved: Resolved) -> bool:

@@ -9,7 +9,7 @@ from typing import Callable
 
 from generator.dates import build_date
 from generator.outputs.history.opendata import CLAUSES_JSON, FEED_PATH, atom_feed, handbook_clauses_json
-from generator.outputs.history.changes import DIFFERS_PAGE, WHATS_CHANGED_PAGE, changes_since_adopted, differs_from_model, differs_from_model_page, last_changed, whats_changed_page
+from generator.outputs.history.changes import DIFFERS_PAGE, History, WHATS_CHANGED_PAGE, changes_since_adopted, differs_from_model, differs_from_model_page, last_changed, whats_changed_page
 
 from generator.core.edition import for_edition
 from generator.errors import Problem
@@ -135,10 +135,11 @@ def _policy_part(root: Path, resolved: Resolved, downloads: dict[str, bytes], ot
     school, policy_id = resolved.school.model.id, resolved.policy.id
     public = resolved.edition == "public"
     own = {path.removeprefix(f"{policy_id}/") for path in downloads if path.startswith(f"{policy_id}/")}
-    changed = last_changed(root, school, current=resolved) if history else {}
+    versions = History(root, school, resolved) if history else None
+    changed = last_changed(root, school, history=versions) if versions else {}
     renderer = Renderer(resolved, own, changed, banner=overdue_banner(resolved, today), others=others)
     pages = renderer.pages()
-    school_changes = changes_since_adopted(root, school, current=resolved) if history else None
+    school_changes = changes_since_adopted(root, school, history=versions) if versions else None
     if school_changes is not None:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
     else:
