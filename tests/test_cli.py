@@ -105,3 +105,13 @@ def test_outside_any_project_says_where_to_run(tmp_path):
     assert result.returncode == 1
     assert "no policy-site project here or in any folder above" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_and_build_name_the_line_of_a_bad_synonym_group(tmp_path):
+    root = project(tmp_path / "project", {"policies/search-synonyms.yml": "groups:\n  - [phone, mobile]\n  - [photo, 7]\n"})
+    result = policy_site("--root", str(root), "check")
+    assert result.returncode == 1
+    assert "policies/search-synonyms.yml:3:" in result.stderr and "Traceback" not in result.stderr
+    build = policy_site("--root", str(root), "build", "--site-dir", str(tmp_path / "site"))
+    assert build.returncode == 1 and "policies/search-synonyms.yml:3:" in build.stderr
+    assert not (tmp_path / "site").exists()

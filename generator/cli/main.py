@@ -29,7 +29,11 @@ def _report(problems: list[Problem], strict: bool) -> bool:
 
 
 def _checked(root: Path, strict: bool, school: str | None = None) -> Checked:
+    """The sources checked, the search synonyms with them (editors keep both)."""
+    from generator.outputs.site.search import load_synonyms
+
     checked = check(FolderReader(root), school)
+    checked.problems += load_synonyms(root)[1]
     if not _report(checked.problems, strict):
         raise SystemExit(1)
     return checked
