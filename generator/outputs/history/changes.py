@@ -204,16 +204,17 @@ def readable_blocks(parts: list[Block], resolved: Resolved, public: bool) -> lis
     return out
 
 
-def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int) -> list[str]:
-    renderer = Renderer(resolved)
+def _diff_markdown(diff: SchoolDiff, resolved: Resolved, public: bool, level: int, renderer: Renderer) -> list[str]:
     parts = readable_blocks(blocks(diff, renderer.plain), resolved, public)
     if not parts:
         return ["No changes to the policy's text.", ""]
     return markdown_blocks(parts, _link(resolved, public), "site", level)
 
 
-def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool = False, pending: bool = True) -> str:
-    """The "What's changed" page: the adopted version's changes, then changes not yet adopted."""
+def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool = False, pending: bool = True, renderer: Renderer | None = None) -> str:
+    """The "What's changed" page: the adopted version's changes, then changes not yet adopted.
+    `renderer`: the policy's own, when its pages have one."""
+    renderer = renderer or Renderer(resolved)
     out = ["# What's changed", ""]
     if not changes.history:
         out += [_no_changes_yet(resolved), ""]
@@ -224,11 +225,11 @@ def whats_changed_page(changes: SchoolChanges, resolved: Resolved, public: bool 
             out += ["The first recorded adoption of this policy.", ""]
             continue
         out += [f"Compared with the version adopted on {long_date(step.previous.day)}:", ""]
-        out += _diff_markdown(step.diff, resolved, public, 3)
+        out += _diff_markdown(step.diff, resolved, public, 3, renderer)
     if pending and changes.pending is not None and not changes.pending.empty:
         out += ["## Changes not yet adopted { #not-yet-adopted }", "",
                 "These changes have been made since the policy was last adopted; they take effect when it is next adopted.", ""]
-        out += _diff_markdown(changes.pending, resolved, public, 3)
+        out += _diff_markdown(changes.pending, resolved, public, 3, renderer)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -238,11 +239,6 @@ def _no_changes_yet(resolved: Resolved) -> str:
     if adopted:
         return f"No changes since this policy was adopted {adopted_phrase(adopted)}."
     return "No changes since this policy was published here."
-
-
-def model_resolved(resolved: Resolved) -> Resolved:
-    """The school's policy exactly as the model has it, numbered, with no variant applied."""
-    return model_view(resolved)
 
 
 def differs_from_model(resolved: Resolved) -> bool:
@@ -256,11 +252,11 @@ def _facts_used(layer: Layer, resolved: Resolved) -> bool:
     return any(name in resolved.policy.policy.model.variables for name in layer.facts)
 
 
-def differs_from_model_page(resolved: Resolved, public: bool = False) -> str:
+def differs_from_model_page(resolved: Resolved, public: bool = False, renderer: Renderer | None = None) -> str:
     """"How our policy differs from the model": each layer's omissions, replacements, additions,
     insertions and values, with replaced wording redlined against the model text."""
-    model = model_resolved(resolved)
-    renderer = Renderer(resolved)
+    model = model_view(resolved)
+    renderer = renderer or Renderer(resolved)
     policy = resolved.policy.policy.model
     source = f" from {resolved.metadata.model_source}" if resolved.metadata.model_source else ""
     layers = [(v, _layer_blocks(v, model, resolved, renderer)) for v in resolved.chain]

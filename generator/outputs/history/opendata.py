@@ -120,7 +120,7 @@ def _stamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
+def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str, renderer: Renderer | None = None) -> str:
     """An Atom feed with one entry per adopted version and the changes it brought."""
     base = site_url.rstrip("/") + "/"
     page = base + WHATS_CHANGED_PAGE.removesuffix(".md") + "/"
@@ -136,7 +136,7 @@ def atom_feed(resolved: Resolved, changes: SchoolChanges, site_url: str) -> str:
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=page)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _sub(author, "name", str(resolved.values.get("school_name")))
-    renderer = Renderer(resolved)
+    renderer = renderer or Renderer(resolved)
     for step in changes.history:
         anchor = f"adopted-{step.adoption.day.isoformat()}"
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")

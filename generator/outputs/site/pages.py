@@ -141,16 +141,16 @@ def _policy_part(root: Path, resolved: Resolved, downloads: dict[str, bytes], ot
     pages = renderer.pages()
     school_changes = changes_since_adopted(root, school, history=versions) if versions else None
     if school_changes is not None:
-        pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public)))
+        pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", whats_changed_page(school_changes, resolved, public=public, pending=not public, renderer=renderer)))
     else:
         pages.append(Page(WHATS_CHANGED_PAGE, "What's changed", WHATS_CHANGED_PREVIEW))
     if differs_from_model(resolved):
-        pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public)))
+        pages.append(Page(DIFFERS_PAGE, "How our policy differs from the model", differs_from_model_page(resolved, public=public, renderer=renderer)))
     part = PolicyPart(resolved, renderer, pages)
     files.update({part.path(page.path): page.markdown for page in pages})
     site_url = resolved.school.model.site_url
     if school_changes is not None and site_url:
-        files[part.path(FEED_PATH)] = atom_feed(resolved, school_changes, f"{site_url}{policy_id}/")
+        files[part.path(FEED_PATH)] = atom_feed(resolved, school_changes, f"{site_url}{policy_id}/", renderer)
     return part, changed
 
 
