@@ -290,3 +290,20 @@ def test_values_the_school_has_not_given_are_blank_fillable_fields(schools, down
     assert rows == {"Name": "", "School & Children's Centre address": "", "Contact number": ""}
     policy = _long_pdf_text(downloads[school_id][POLICY]).casefold()
     assert "to be confirmed" not in policy and "contact details for the partnership" in policy
+
+
+def test_fields_are_an_incremental_update_that_keeps_the_typeset_pdf_and_its_trailer(schools) -> None:
+    from generator.outputs.documents.fields import add_form_fields
+    from generator.outputs.documents.forms import form_pdf_data
+    from generator.outputs.documents.typeset import compile_pdf
+
+    resolved = schools["parklands"]
+    document, specs = form_pdf_data(resolved, Renderer(resolved), resolved.forms["acceptable-use-agreement"].model)
+    typeset = compile_pdf("form.typ", document)
+    pdf = add_form_fields(typeset, specs)
+    assert pdf.startswith(typeset) and add_form_fields(typeset, specs) == pdf
+    # an update's trailer repeats every entry of the one before it (ISO 32000-1 7.5.6); poppler reads /Info from it
+    update = pdf[len(typeset):]
+    assert b"/Info" in update and b"/Prev" in update
+    before, after = PdfReader(BytesIO(typeset)).trailer["/ID"], PdfReader(BytesIO(pdf)).trailer["/ID"]
+    assert after[0] == before[0] and after[1] != before[1]
