@@ -85,7 +85,7 @@ def _plain(text: str) -> str:
 def _clause_label(clause: dict[str, Any], fallback: str) -> str:
     title = clause.get("title") or _plain(fallback)
     number = clause.get("number")
-    return f"{number} {title}" if number and not title.startswith(f"{number} ") else title
+    return f"{number} {title}" if number and title != number and not title.startswith(f"{number} ") else title
 
 
 def _clause_text(clause: dict[str, Any]) -> str:
@@ -213,8 +213,9 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     if (folder, anchor) in handbook.clauses:
         clause = handbook.clauses[(folder, anchor)]
         entry = _clause_entry(location, _clause_label(clause, title), clause, policy if folder else "")
-        # A handbook label is shown as such ("Handbook label: …"); only its own words are weighed as the title.
-        return {**entry, "heading": clause["label"]} if not clause.get("title") and clause.get("label") else entry
+        # A handbook label is shown as such ("Handbook label: …"); only its own words are weighed as the
+        # title. A clause with neither (its number only) is weighed by its section's title, as a list is.
+        return entry if clause.get("title") else {**entry, "heading": clause.get("label") or ""}
     if not anchor and (folder, page) in handbook.sections:
         return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:

@@ -19,6 +19,7 @@ var WORD = /[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*/g;
 var FIELDS = {title: 4, section: 1, text: 1};
 var KIND = {clause: 1, item: 1, section: 0.3, page: 0.3};
 var MAX_RESULTS = 50;
+var NEAR = 0.5;  /* the most a clause gains when the query's words stand together in its text */
 
 var engine = null;
 
@@ -50,40 +51,70 @@ function words(text) {
   return (text.match(WORD) || []).filter(function (w) { return !isStop(w); });
 }
 
+/* Every word's stem, short common words included, for phrases such as "on my own" or "how long". */
+function allStems(text) {
+  return (text.match(WORD) || []).map(stem);
+}
+
 function compounds(text) {
   return (text.toLowerCase().match(/[a-z0-9]+(?:-[a-z0-9]+)+/g) || []).map(function (c) {
     return {term: stem(c.replace(/-/g, "")), parts: c.split("-").map(stem)};
   });
 }
 
-/* Synonyms: each word or phrase (as stems) → its group's term "~n". */
+/* Synonyms: each word or phrase (as stems) → its group's term "~n". A phrase is matched without
+ * its short common words ("out of hours" as "out hours") unless that would leave one word or
+ * none: "how long" or "on my own" are matched word for word (`exact`), never as "long" or "". */
 function synonymTable(groups) {
-  var table = new Map();
+  var table = new Map(), exact = new Map(), longest = 1;
   groups.forEach(function (group, n) {
     group.forEach(function (term) {
-      var seq = words(term).map(stem);
-      if (seq.length) table.set(seq.join(" "), "~" + n);
+      var seq = words(term).map(stem), all = allStems(term);
+      if (seq.length > 1 || all.length === 1) table.set(seq.join(" "), "~" + n);
+      else exact.set(all.join(" "), "~" + n);
+      longest = Math.max(longest, all.length);
       var joined = term.replace(/[\s-]+/g, "");
       if (joined !== term) table.set(stem(joined), "~" + n);
     });
   });
-  return {table: table, longest: 3};
+  return {table: table, exact: exact, longest: longest};
 }
 
-function analyse(text, synonyms, parts) {
-  var seq = words(text).map(stem), out = seq.slice();
-  compounds(text).forEach(function (c) { out.push(c.term); if (parts) parts.set(c.term, c.parts); });
+/* The synonym groups named by runs of `seq` (stems) found in `table`, each with the run's start. */
+function phrases(seq, table, longest) {
+  var found = [];
   for (var i = 0; i < seq.length; i++)
-    for (var n = 1; n <= synonyms.longest && i + n <= seq.length; n++) {
-      var id = synonyms.table.get(seq.slice(i, i + n).join(" "));
-      if (id) out.push(id);
+    for (var n = 1; n <= longest && i + n <= seq.length; n++) {
+      var id = table.get(seq.slice(i, i + n).join(" "));
+      if (id) found.push({id: id, at: i, n: n});
     }
+  return found;
+}
+
+/* The text's terms, each with its position (in words, short ones counted) for proximity. */
+function analyse(text, synonyms, parts) {
+  var all = allStems(text), at = [], seq = [];
+  (text.match(WORD) || []).forEach(function (w, i) { if (!isStop(w)) { seq.push(all[i]); at.push(i); } });
+  var out = seq.map(function (t, i) { return [t, at[i]]; });
+  compounds(text).forEach(function (c) { out.push([c.term, -1]); if (parts) parts.set(c.term, c.parts); });
+  phrases(seq, synonyms.table, synonyms.longest).forEach(function (p) { out.push([p.id, at[p.at]]); });
+  phrases(all, synonyms.exact, synonyms.longest).forEach(function (p) { out.push([p.id, p.at]); });
   return out;
 }
 
 function counts(terms) {
   var m = new Map();
-  terms.forEach(function (t) { m.set(t, (m.get(t) || 0) + 1); });
+  terms.forEach(function (t) { m.set(t[0], (m.get(t[0]) || 0) + 1); });
+  return m;
+}
+
+function positions(terms) {
+  var m = new Map();
+  terms.forEach(function (t) {
+    if (t[1] < 0) return;
+    if (!m.has(t[0])) m.set(t[0], []);
+    m.get(t[0]).push(t[1]);
+  });
   return m;
 }
 
@@ -94,16 +125,17 @@ function setup(data) {
     /* A list without a heading, and its items, are headed by their section's title. */
     var heading = doc.heading === undefined ? doc.title : doc.heading || doc.section;
     var section = heading === doc.section ? "" : doc.section;
+    var text = analyse(doc.text, synonyms, parts);
     var fields = {title: counts(analyse(heading, synonyms, parts)),
                   section: counts(analyse(section || "", synonyms, parts)),
-                  text: counts(analyse(doc.text, synonyms, parts))};
+                  text: counts(text)};
     var seen = new Set();
     Object.keys(fields).forEach(function (f) { fields[f].forEach(function (_, t) { seen.add(t); }); });
     seen.forEach(function (t) { df.set(t, (df.get(t) || 0) + 1); });
     var length = 0;
     fields.text.forEach(function (c) { length += c; });
     total += length;
-    return {doc: doc, fields: fields, length: length};
+    return {doc: doc, fields: fields, length: length, at: positions(text)};
   });
   var vocab = [];
   df.forEach(function (_, t) { if (t[0] !== "~") vocab.push(t); });
@@ -155,6 +187,25 @@ function alternatives(raw, last) {
 
 /* The query as concepts, each matched by any of its weighted terms. */
 function concepts(query) {
+  var out = [], rest = query;
+  exactPhrases(query).forEach(function (p) {
+    out.push({words: [p.words], alts: [[p.id, 1]]});
+    rest = rest.replace(p.words, " ");
+  });
+  return out.concat(wordConcepts(rest));
+}
+
+/* The query's phrases that are matched word for word ("on my own"), as typed. */
+function exactPhrases(query) {
+  var found = [], all = query.match(WORD) || [], syn = engine.synonyms;
+  phrases(all.map(stem), syn.exact, syn.longest).forEach(function (p) {
+    var typed = new RegExp(all.slice(p.at, p.at + p.n).join("\\W+"), "i").exec(query);
+    if (typed) found.push({id: p.id, words: typed[0]});
+  });
+  return found;
+}
+
+function wordConcepts(query) {
   var raw = words(query), seq = raw.map(stem), out = [], syn = engine.synonyms.table;
   for (var i = 0; i < raw.length;) {
     var taken = 0;
@@ -199,12 +250,37 @@ function rank(query) {
       if (best > 0) { score += best; matched++; used.push(bestTerm); }
     });
     if (!matched) return;
-    var coverage = matched / wanted.length;
-    hits.push({entry: entry, score: score * coverage * coverage * KIND[entry.doc.kind], used: used, terms: terms});
+    var coverage = matched / wanted.length, near = 1 + NEAR * nearness(entry, wanted);
+    hits.push({entry: entry, score: score * coverage * coverage * near * KIND[entry.doc.kind], used: used, terms: terms});
   });
   leadWithBestItem(hits);
   hits.sort(function (a, b) { return b.score - a.score; });
   return hits.slice(0, MAX_RESULTS);
+}
+
+/* How close together the query's concepts stand in the entry's text, from 0 (one or none there,
+ * or far apart) to 1 (all of them, within about two words of each other). */
+function nearness(entry, wanted) {
+  if (wanted.length < 2) return 0;
+  var marks = [], found = new Set();
+  wanted.forEach(function (c, k) {
+    c.alts.forEach(function (alt) {
+      (entry.at.get(alt[0]) || []).forEach(function (at) { marks.push([at, k]); found.add(k); });
+    });
+  });
+  if (found.size < 2) return 0;
+  marks.sort(function (a, b) { return a[0] - b[0]; });
+  var have = new Map(), from = 0, span = Infinity;
+  marks.forEach(function (m, to) {
+    have.set(m[1], (have.get(m[1]) || 0) + 1);
+    while (have.size === found.size) {
+      span = Math.min(span, m[0] - marks[from][0] + 1);
+      var k = marks[from][1];
+      if (have.get(k) === 1) have.delete(k); else have.set(k, have.get(k) - 1);
+      from++;
+    }
+  });
+  return (found.size - 1) / (wanted.length - 1) * Math.min(1, 2 * found.size / span);
 }
 
 /* A list that matches is led by its best-matching item, as a page is by its best clause. */
