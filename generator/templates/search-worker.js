@@ -16,18 +16,21 @@ var STOP = new Set(("a able about across after all almost also am among an and a
   "their them then there these they this tis to too twas us wants was we were what when where which while who " +
   "whom why will with would yet you your im ive dont want").split(" "));
 var WORD = /[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*/g;
-var FIELDS = {title: 4, section: 1, text: 1};
+var FIELDS = {title: 4, section: 0.5, text: 1};
 var KIND = {clause: 1, item: 1, section: 0.3, page: 0.3};
 var MAX_RESULTS = 50;
-var NEAR = 0.5;  /* the most a clause gains when the query's words stand together in its text */
 
 var engine = null;
 
 var IRREGULAR = {taken: "take", took: "take", gave: "give", given: "give", sent: "send", made: "make",
                  kept: "keep", wrote: "write", written: "write", bought: "buy", told: "tell", said: "say"};
 
+/* Words that are not another word with an ending ("evening" is not "even"). */
+var WHOLE = new Set(["evening", "evenings"]);
+
 function stem(word) {
   var w = word.toLowerCase().replace(/['\u2019]/g, "");
+  if (WHOLE.has(w)) return "evening";
   if (IRREGULAR[w]) w = IRREGULAR[w];
   if (w.length <= 3) return w;
   if (/ies$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y";
@@ -91,30 +94,18 @@ function phrases(seq, table, longest) {
   return found;
 }
 
-/* The text's terms, each with its position (in words, short ones counted) for proximity. */
 function analyse(text, synonyms, parts) {
-  var all = allStems(text), at = [], seq = [];
-  (text.match(WORD) || []).forEach(function (w, i) { if (!isStop(w)) { seq.push(all[i]); at.push(i); } });
-  var out = seq.map(function (t, i) { return [t, at[i]]; });
-  compounds(text).forEach(function (c) { out.push([c.term, -1]); if (parts) parts.set(c.term, c.parts); });
-  phrases(seq, synonyms.table, synonyms.longest).forEach(function (p) { out.push([p.id, at[p.at]]); });
-  phrases(all, synonyms.exact, synonyms.longest).forEach(function (p) { out.push([p.id, p.at]); });
+  var seq = words(text).map(stem), out = seq.slice();
+  compounds(text).forEach(function (c) { out.push(c.term); if (parts) parts.set(c.term, c.parts); });
+  [[seq, synonyms.table], [allStems(text), synonyms.exact]].forEach(function (run) {
+    phrases(run[0], run[1], synonyms.longest).forEach(function (p) { out.push(p.id); });
+  });
   return out;
 }
 
 function counts(terms) {
   var m = new Map();
-  terms.forEach(function (t) { m.set(t[0], (m.get(t[0]) || 0) + 1); });
-  return m;
-}
-
-function positions(terms) {
-  var m = new Map();
-  terms.forEach(function (t) {
-    if (t[1] < 0) return;
-    if (!m.has(t[0])) m.set(t[0], []);
-    m.get(t[0]).push(t[1]);
-  });
+  terms.forEach(function (t) { m.set(t, (m.get(t) || 0) + 1); });
   return m;
 }
 
@@ -125,17 +116,16 @@ function setup(data) {
     /* A list without a heading, and its items, are headed by their section's title. */
     var heading = doc.heading === undefined ? doc.title : doc.heading || doc.section;
     var section = heading === doc.section ? "" : doc.section;
-    var text = analyse(doc.text, synonyms, parts);
     var fields = {title: counts(analyse(heading, synonyms, parts)),
                   section: counts(analyse(section || "", synonyms, parts)),
-                  text: counts(text)};
+                  text: counts(analyse(doc.text, synonyms, parts))};
     var seen = new Set();
     Object.keys(fields).forEach(function (f) { fields[f].forEach(function (_, t) { seen.add(t); }); });
     seen.forEach(function (t) { df.set(t, (df.get(t) || 0) + 1); });
     var length = 0;
     fields.text.forEach(function (c) { length += c; });
     total += length;
-    return {doc: doc, fields: fields, length: length, at: positions(text)};
+    return {doc: doc, fields: fields, length: length};
   });
   var vocab = [];
   df.forEach(function (_, t) { if (t[0] !== "~") vocab.push(t); });
@@ -199,7 +189,7 @@ function concepts(query) {
 function exactPhrases(query) {
   var found = [], all = query.match(WORD) || [], syn = engine.synonyms;
   phrases(all.map(stem), syn.exact, syn.longest).forEach(function (p) {
-    var typed = new RegExp(all.slice(p.at, p.at + p.n).join("\\W+"), "i").exec(query);
+    var typed = new RegExp("\\b" + all.slice(p.at, p.at + p.n).join("\\W+") + "\\b", "i").exec(query);
     if (typed) found.push({id: p.id, words: typed[0]});
   });
   return found;
@@ -209,7 +199,7 @@ function wordConcepts(query) {
   var raw = words(query), seq = raw.map(stem), out = [], syn = engine.synonyms.table;
   for (var i = 0; i < raw.length;) {
     var taken = 0;
-    for (var n = Math.min(3, raw.length - i); n >= 2 && !taken; n--) {
+    for (var n = Math.min(engine.synonyms.longest, raw.length - i); n >= 2 && !taken; n--) {
       var id = syn.get(seq.slice(i, i + n).join(" "));
       var joined = stem(raw.slice(i, i + n).join(""));
       if (id) { out.push({words: raw.slice(i, i + n), alts: [[id, 1]]}); taken = n; }
@@ -250,37 +240,12 @@ function rank(query) {
       if (best > 0) { score += best; matched++; used.push(bestTerm); }
     });
     if (!matched) return;
-    var coverage = matched / wanted.length, near = 1 + NEAR * nearness(entry, wanted);
-    hits.push({entry: entry, score: score * coverage * coverage * near * KIND[entry.doc.kind], used: used, terms: terms});
+    var coverage = matched / wanted.length;
+    hits.push({entry: entry, score: score * coverage * coverage * KIND[entry.doc.kind], used: used, terms: terms});
   });
   leadWithBestItem(hits);
   hits.sort(function (a, b) { return b.score - a.score; });
   return hits.slice(0, MAX_RESULTS);
-}
-
-/* How close together the query's concepts stand in the entry's text, from 0 (one or none there,
- * or far apart) to 1 (all of them, within about two words of each other). */
-function nearness(entry, wanted) {
-  if (wanted.length < 2) return 0;
-  var marks = [], found = new Set();
-  wanted.forEach(function (c, k) {
-    c.alts.forEach(function (alt) {
-      (entry.at.get(alt[0]) || []).forEach(function (at) { marks.push([at, k]); found.add(k); });
-    });
-  });
-  if (found.size < 2) return 0;
-  marks.sort(function (a, b) { return a[0] - b[0]; });
-  var have = new Map(), from = 0, span = Infinity;
-  marks.forEach(function (m, to) {
-    have.set(m[1], (have.get(m[1]) || 0) + 1);
-    while (have.size === found.size) {
-      span = Math.min(span, m[0] - marks[from][0] + 1);
-      var k = marks[from][1];
-      if (have.get(k) === 1) have.delete(k); else have.set(k, have.get(k) - 1);
-      from++;
-    }
-  });
-  return (found.size - 1) / (wanted.length - 1) * Math.min(1, 2 * found.size / span);
 }
 
 /* A list that matches is led by its best-matching item, as a page is by its best clause. */
@@ -321,13 +286,13 @@ function spansOf(text, marks) {
     spans.push({start: m.index, end: m.index + m[0].length, stem: s, stop: isStop(m[0]),
                 hit: marks.words.has(s) || marks.groups.has(table.get(s))});
   }
-  var content = spans.filter(function (x) { return !x.stop; });
-  for (var i = 0; i < content.length; i++)
-    for (var n = 2; n <= 3 && i + n <= content.length; n++) {
-      var run = content.slice(i, i + n);
-      if (marks.groups.has(table.get(run.map(function (x) { return x.stem; }).join(" "))))
-        run.forEach(function (x) { x.hit = true; });
-    }
+  var content = spans.filter(function (x) { return !x.stop; }), syn = engine.synonyms;
+  [[content, syn.table], [spans, syn.exact]].forEach(function (run) {
+    var seq = run[0].map(function (x) { return x.stem; });
+    phrases(seq, run[1], syn.longest).forEach(function (p) {
+      if (marks.groups.has(p.id)) run[0].slice(p.at, p.at + p.n).forEach(function (x) { x.hit = true; });
+    });
+  });
   return spans;
 }
 
