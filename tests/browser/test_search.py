@@ -178,3 +178,11 @@ def test_search_results_have_no_axe_violations(page, sites):
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert not found, found
+
+
+def test_a_synonym_phrase_of_short_words_is_matched_word_for_word(search):
+    """"how long" (a synonym of "time scale") is not the word "long"; "evening" (of "working late") is not "even"."""
+    assert "time-scales-you-must-raise-complaint" not in [urlsplit(r["href"]).fragment for r in ask(search, "decoy", "long")]
+    results = ask(search, "decoy", "working late")
+    assert urlsplit(results[0]["href"]).fragment == "personal-safety-staff-working-outside-normal", results[:3]
+    assert not any(re.search(r"<mark>even</mark>", r["snippet"], re.I) for r in results), results[:3]
