@@ -16,7 +16,11 @@ var STOP = new Set(("a able about across after all almost also am among an and a
   "their them then there these they this tis to too twas us wants was we were what when where which while who " +
   "whom why will with would yet you your im ive dont want").split(" "));
 var WORD = /[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*/g;
-var FIELDS = {title: 4, section: 0.5, text: 1};
+var FIELDS = {title: 4, section: 0.5, policy: 1, text: 1};
+/* BM25: how much a word said again still adds (K1), and how much less a long clause's words weigh
+ * (B, near 1): the clause that answers is most often the short one that says just that. */
+var K1 = 2, B = 0.9;
+var SECTION_AS_TITLE = 3;  /* a clause headed only by its section's title shares it with its neighbours */
 var KIND = {clause: 1, item: 1, section: 0.3, page: 0.3};
 var MAX_RESULTS = 50;
 
@@ -116,8 +120,10 @@ function setup(data) {
     /* A list without a heading, and its items, are headed by their section's title. */
     var heading = doc.heading === undefined ? doc.title : doc.heading || doc.section;
     var section = heading === doc.section ? "" : doc.section;
+    var named = doc.policy || "";
     var fields = {title: counts(analyse(heading, synonyms, parts)),
                   section: counts(analyse(section || "", synonyms, parts)),
+                  policy: counts(analyse(named, synonyms, parts)),
                   text: counts(analyse(doc.text, synonyms, parts))};
     var seen = new Set();
     Object.keys(fields).forEach(function (f) { fields[f].forEach(function (_, t) { seen.add(t); }); });
@@ -125,7 +131,7 @@ function setup(data) {
     var length = 0;
     fields.text.forEach(function (c) { length += c; });
     total += length;
-    return {doc: doc, fields: fields, length: length};
+    return {doc: doc, fields: fields, length: length, titled: heading === doc.section ? SECTION_AS_TITLE : FIELDS.title};
   });
   var vocab = [];
   df.forEach(function (_, t) { if (t[0] !== "~") vocab.push(t); });
@@ -218,8 +224,8 @@ function termScore(entry, term) {
   Object.keys(FIELDS).forEach(function (f) {
     var tf = entry.fields[f].get(term) || 0;
     if (!tf) return;
-    var norm = f === "text" ? 0.25 + 0.75 * entry.length / engine.avg : 1;
-    sum += FIELDS[f] * tf * 2.2 / (tf + 1.2 * norm);
+    var norm = f === "text" ? 1 - B + B * entry.length / engine.avg : 1;
+    sum += (f === "title" ? entry.titled : FIELDS[f]) * tf * (K1 + 1) / (tf + K1 * norm);
   });
   return idf * sum;
 }
