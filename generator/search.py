@@ -31,6 +31,7 @@ TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
 BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|table|thead|tbody|tr|td|th|br|hr|blockquote|pre|div)\b[^>]*>")
 ITEM_WORDS = 8
+COMMENT = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|[ \t]*/\*.*?\*/", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,11 @@ def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]
     return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|handbook-index)', page(p).read_text(encoding="utf-8")))
 
 
+def worker_text() -> str:
+    """The handbook's worker as served: without its comments, which are for the people who read it here."""
+    return COMMENT.sub("", WORKER.read_text(encoding="utf-8"))
+
+
 def install(site_dir: Path, synonyms: Synonyms) -> None:
     """Rewrite the built site's search index and put the handbook's worker in place of Material's."""
     index_path = site_dir / INDEX
@@ -248,7 +254,7 @@ def install(site_dir: Path, synonyms: Synonyms) -> None:
         raise FileNotFoundError(f"no {MATERIAL_WORKER} in {site_dir}: expected Material 9's search worker, to put the handbook's in its place")
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for worker in workers:
-        worker.write_text(WORKER.read_text(encoding="utf-8"), encoding="utf-8")
+        worker.write_text(worker_text(), encoding="utf-8")
 
 
-__all__ = ["Synonyms", "handbook_index", "install", "load_synonyms"]
+__all__ = ["Synonyms", "handbook_index", "install", "load_synonyms", "worker_text"]
