@@ -230,6 +230,13 @@ function termScore(entry, term) {
   return idf * sum;
 }
 
+/* Whether the clause itself (its title, section or text) has the term: a word only in its policy's
+ * name adds to its score but does not make it a match ("mobile" is not in every clause of the
+ * E-Safety and Mobile Technology policy). */
+function said(entry, term) {
+  return ["title", "section", "text"].some(function (f) { return entry.fields[f].has(term); });
+}
+
 function rank(query) {
   var wanted = concepts(query);
   if (!wanted.length) return [];
@@ -243,7 +250,8 @@ function rank(query) {
         if (s > best) { best = s; bestTerm = alt[0]; }
       });
       terms[c.words.join(" ")] = best > 0;
-      if (best > 0) { score += best; matched++; used.push(bestTerm); }
+      if (best > 0) { score += best; used.push(bestTerm); }
+      if (c.alts.some(function (alt) { return said(entry, alt[0]); })) matched++;
     });
     if (!matched) return;
     var coverage = matched / wanted.length;
