@@ -8,7 +8,7 @@ import pytest
 import json
 
 from generator.outputs.history.opendata import anchored_items
-from generator.outputs.site.search import MATERIAL_WORKER, SYNONYMS, WORKER, Synonyms, handbook_index, install, load_synonyms
+from generator.outputs.site.search import MATERIAL_WORKER, SYNONYMS, Synonyms, handbook_index, install, load_synonyms, worker_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,6 +133,14 @@ def test_a_handbook_label_is_shown_as_such_and_weighed_by_its_own_words():
     assert entry["title"] == "Handbook label: Phones at work" and entry["heading"] == "Phones at work"
 
 
+def test_a_clause_numbered_but_untitled_shows_its_number_once_and_is_weighed_by_its_section():
+    """Imported clauses (Decoy's "8.1") have a number and no title: "8.1", not "8.1 8.1", and no heading of their own."""
+    material = {"docs": [{"location": "sec-mobile/#numbered", "title": "8.1", "text": ""}]}
+    numbered = {**OPEN_DATA["clauses"][1], "id": "numbered", "number": "8.1"}
+    [entry] = handbook_index(material, {**OPEN_DATA, "clauses": [numbered]}, Synonyms(()))["docs"]
+    assert entry["title"] == "8.1" and entry["heading"] == "", entry
+
+
 def test_anchored_items_are_the_list_items_with_an_id_in_plain_text():
     source = ("Lead-in.\n{ #lead-in }\n\n- First *item* with [a link](https://example.org).\n    { #first }\n"
               "- No anchor.\n- Third &amp; last\n    { #third }\n\n    - nested\n        { #nested }\n")
@@ -158,7 +166,7 @@ def test_a_built_site_runs_the_handbooks_worker_on_one_entry_per_clause(built_si
     """Fails loudly if a Material upgrade moves its worker (the handbook's takes its place)."""
     for school in (p for p in built_site.iterdir() if (p / "index.html").is_file()):
         workers = list(school.glob(MATERIAL_WORKER))
-        assert workers and all(w.read_text(encoding="utf-8") == WORKER.read_text(encoding="utf-8") for w in workers), school
+        assert workers and all(w.read_text(encoding="utf-8") == worker_text() for w in workers), school
         index = (school / "search" / "search_index.json").read_text(encoding="utf-8")
         assert '"kind":"clause"' in index, school
 

@@ -16,7 +16,11 @@ var STOP = new Set(("a able about across after all almost also am among an and a
   "their them then there these they this tis to too twas us wants was we were what when where which while who " +
   "whom why will with would yet you your im ive dont want").split(" "));
 var WORD = /[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*/g;
-var FIELDS = {title: 4, section: 1, text: 1};
+var FIELDS = {title: 4, section: 0.5, policy: 1, text: 1};
+/* BM25: how much a word said again still adds (K1), and how much less a long clause's words weigh
+ * (B, near 1): the clause that answers is most often the short one that says just that. */
+var K1 = 2, B = 0.9;
+var SECTION_AS_TITLE = 3;  /* a clause headed only by its section's title shares it with its neighbours */
 var KIND = {clause: 1, item: 1, section: 0.3, page: 0.3};
 var MAX_RESULTS = 50;
 
@@ -25,8 +29,12 @@ var engine = null;
 var IRREGULAR = {taken: "take", took: "take", gave: "give", given: "give", sent: "send", made: "make",
                  kept: "keep", wrote: "write", written: "write", bought: "buy", told: "tell", said: "say"};
 
+/* Words that are not another word with an ending ("evening" is not "even"). */
+var WHOLE = new Set(["evening", "evenings"]);
+
 function stem(word) {
   var w = word.toLowerCase().replace(/['\u2019]/g, "");
+  if (WHOLE.has(w)) return "evening";
   if (IRREGULAR[w]) w = IRREGULAR[w];
   if (w.length <= 3) return w;
   if (/ies$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y";
@@ -50,34 +58,52 @@ function words(text) {
   return (text.match(WORD) || []).filter(function (w) { return !isStop(w); });
 }
 
+/* Every word's stem, short common words included, for phrases such as "on my own" or "how long". */
+function allStems(text) {
+  return (text.match(WORD) || []).map(stem);
+}
+
 function compounds(text) {
   return (text.toLowerCase().match(/[a-z0-9]+(?:-[a-z0-9]+)+/g) || []).map(function (c) {
     return {term: stem(c.replace(/-/g, "")), parts: c.split("-").map(stem)};
   });
 }
 
-/* Synonyms: each word or phrase (as stems) → its group's term "~n". */
+/* Synonyms: each word or phrase (as stems) → its group's term "~n". A phrase is matched without
+ * its short common words ("out of hours" as "out hours") unless that would leave one word or
+ * none: "how long" or "on my own" are matched word for word (`exact`), never as "long" or "". */
 function synonymTable(groups) {
-  var table = new Map();
+  var table = new Map(), exact = new Map(), longest = 1;
   groups.forEach(function (group, n) {
     group.forEach(function (term) {
-      var seq = words(term).map(stem);
-      if (seq.length) table.set(seq.join(" "), "~" + n);
+      var seq = words(term).map(stem), all = allStems(term);
+      if (seq.length > 1 || all.length === 1) table.set(seq.join(" "), "~" + n);
+      else exact.set(all.join(" "), "~" + n);
+      longest = Math.max(longest, all.length);
       var joined = term.replace(/[\s-]+/g, "");
       if (joined !== term) table.set(stem(joined), "~" + n);
     });
   });
-  return {table: table, longest: 3};
+  return {table: table, exact: exact, longest: longest};
+}
+
+/* The synonym groups named by runs of `seq` (stems) found in `table`, each with the run's start. */
+function phrases(seq, table, longest) {
+  var found = [];
+  for (var i = 0; i < seq.length; i++)
+    for (var n = 1; n <= longest && i + n <= seq.length; n++) {
+      var id = table.get(seq.slice(i, i + n).join(" "));
+      if (id) found.push({id: id, at: i, n: n});
+    }
+  return found;
 }
 
 function analyse(text, synonyms, parts) {
   var seq = words(text).map(stem), out = seq.slice();
   compounds(text).forEach(function (c) { out.push(c.term); if (parts) parts.set(c.term, c.parts); });
-  for (var i = 0; i < seq.length; i++)
-    for (var n = 1; n <= synonyms.longest && i + n <= seq.length; n++) {
-      var id = synonyms.table.get(seq.slice(i, i + n).join(" "));
-      if (id) out.push(id);
-    }
+  [[seq, synonyms.table], [allStems(text), synonyms.exact]].forEach(function (run) {
+    phrases(run[0], run[1], synonyms.longest).forEach(function (p) { out.push(p.id); });
+  });
   return out;
 }
 
@@ -94,8 +120,10 @@ function setup(data) {
     /* A list without a heading, and its items, are headed by their section's title. */
     var heading = doc.heading === undefined ? doc.title : doc.heading || doc.section;
     var section = heading === doc.section ? "" : doc.section;
+    var named = doc.policy || "";
     var fields = {title: counts(analyse(heading, synonyms, parts)),
                   section: counts(analyse(section || "", synonyms, parts)),
+                  policy: counts(analyse(named, synonyms, parts)),
                   text: counts(analyse(doc.text, synonyms, parts))};
     var seen = new Set();
     Object.keys(fields).forEach(function (f) { fields[f].forEach(function (_, t) { seen.add(t); }); });
@@ -103,7 +131,7 @@ function setup(data) {
     var length = 0;
     fields.text.forEach(function (c) { length += c; });
     total += length;
-    return {doc: doc, fields: fields, length: length};
+    return {doc: doc, fields: fields, length: length, titled: heading === doc.section ? SECTION_AS_TITLE : FIELDS.title};
   });
   var vocab = [];
   df.forEach(function (_, t) { if (t[0] !== "~") vocab.push(t); });
@@ -155,10 +183,29 @@ function alternatives(raw, last) {
 
 /* The query as concepts, each matched by any of its weighted terms. */
 function concepts(query) {
+  var out = [], rest = query;
+  exactPhrases(query).forEach(function (p) {
+    out.push({words: [p.words], alts: [[p.id, 1]]});
+    rest = rest.replace(p.words, " ");
+  });
+  return out.concat(wordConcepts(rest));
+}
+
+/* The query's phrases that are matched word for word ("on my own"), as typed. */
+function exactPhrases(query) {
+  var found = [], all = query.match(WORD) || [], syn = engine.synonyms;
+  phrases(all.map(stem), syn.exact, syn.longest).forEach(function (p) {
+    var typed = new RegExp("\\b" + all.slice(p.at, p.at + p.n).join("\\W+") + "\\b", "i").exec(query);
+    if (typed) found.push({id: p.id, words: typed[0]});
+  });
+  return found;
+}
+
+function wordConcepts(query) {
   var raw = words(query), seq = raw.map(stem), out = [], syn = engine.synonyms.table;
   for (var i = 0; i < raw.length;) {
     var taken = 0;
-    for (var n = Math.min(3, raw.length - i); n >= 2 && !taken; n--) {
+    for (var n = Math.min(engine.synonyms.longest, raw.length - i); n >= 2 && !taken; n--) {
       var id = syn.get(seq.slice(i, i + n).join(" "));
       var joined = stem(raw.slice(i, i + n).join(""));
       if (id) { out.push({words: raw.slice(i, i + n), alts: [[id, 1]]}); taken = n; }
@@ -177,10 +224,17 @@ function termScore(entry, term) {
   Object.keys(FIELDS).forEach(function (f) {
     var tf = entry.fields[f].get(term) || 0;
     if (!tf) return;
-    var norm = f === "text" ? 0.25 + 0.75 * entry.length / engine.avg : 1;
-    sum += FIELDS[f] * tf * 2.2 / (tf + 1.2 * norm);
+    var norm = f === "text" ? 1 - B + B * entry.length / engine.avg : 1;
+    sum += (f === "title" ? entry.titled : FIELDS[f]) * tf * (K1 + 1) / (tf + K1 * norm);
   });
   return idf * sum;
+}
+
+/* Whether the clause itself (its title, section or text) has the term: a word only in its policy's
+ * name adds to its score but does not make it a match ("mobile" is not in every clause of the
+ * E-Safety and Mobile Technology policy). */
+function said(entry, term) {
+  return ["title", "section", "text"].some(function (f) { return entry.fields[f].has(term); });
 }
 
 function rank(query) {
@@ -196,7 +250,8 @@ function rank(query) {
         if (s > best) { best = s; bestTerm = alt[0]; }
       });
       terms[c.words.join(" ")] = best > 0;
-      if (best > 0) { score += best; matched++; used.push(bestTerm); }
+      if (best > 0) { score += best; used.push(bestTerm); }
+      if (c.alts.some(function (alt) { return said(entry, alt[0]); })) matched++;
     });
     if (!matched) return;
     var coverage = matched / wanted.length;
@@ -245,13 +300,13 @@ function spansOf(text, marks) {
     spans.push({start: m.index, end: m.index + m[0].length, stem: s, stop: isStop(m[0]),
                 hit: marks.words.has(s) || marks.groups.has(table.get(s))});
   }
-  var content = spans.filter(function (x) { return !x.stop; });
-  for (var i = 0; i < content.length; i++)
-    for (var n = 2; n <= 3 && i + n <= content.length; n++) {
-      var run = content.slice(i, i + n);
-      if (marks.groups.has(table.get(run.map(function (x) { return x.stem; }).join(" "))))
-        run.forEach(function (x) { x.hit = true; });
-    }
+  var content = spans.filter(function (x) { return !x.stop; }), syn = engine.synonyms;
+  [[content, syn.table], [spans, syn.exact]].forEach(function (run) {
+    var seq = run[0].map(function (x) { return x.stem; });
+    phrases(seq, run[1], syn.longest).forEach(function (p) {
+      if (marks.groups.has(p.id)) run[0].slice(p.at, p.at + p.n).forEach(function (x) { x.hit = true; });
+    });
+  });
   return spans;
 }
 

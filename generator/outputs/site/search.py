@@ -32,6 +32,7 @@ TERM = re.compile(r"[a-z0-9]+(?:[ '-][a-z0-9]+)*")
 TAG = re.compile(r"<[^>]+>")
 BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|table|thead|tbody|tr|td|th|br|hr|blockquote|pre|div)\b[^>]*>")
 ITEM_WORDS = 8
+COMMENT = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|[ \t]*/\*.*?\*/", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _plain(text: str) -> str:
 def _clause_label(clause: dict[str, Any], fallback: str) -> str:
     title = clause.get("title") or _plain(fallback)
     number = clause.get("number")
-    return f"{number} {title}" if number and not title.startswith(f"{number} ") else title
+    return f"{number} {title}" if number and title != number and not title.startswith(f"{number} ") else title
 
 
 def _clause_text(clause: dict[str, Any]) -> str:
@@ -214,8 +215,9 @@ def _entry(doc: dict[str, Any], handbook: _Handbook) -> dict[str, Any] | None:
     if (folder, anchor) in handbook.clauses:
         clause = handbook.clauses[(folder, anchor)]
         entry = _clause_entry(location, _clause_label(clause, title), clause, policy if folder else "")
-        # A handbook label is shown as such ("Handbook label: …"); only its own words are weighed as the title.
-        return {**entry, "heading": clause["label"]} if not clause.get("title") and clause.get("label") else entry
+        # A handbook label is shown as such ("Handbook label: …"); only its own words are weighed as the
+        # title. A clause with neither (its number only) is weighed by its section's title, as a list is.
+        return entry if clause.get("title") else {**entry, "heading": clause.get("label") or ""}
     if not anchor and (folder, page) in handbook.sections:
         return {"location": path, "title": title, "text": text, "kind": "section", "parent": policy}
     if title or text:
@@ -234,6 +236,11 @@ def _quick_reference(site_dir: Path, material: dict[str, Any]) -> frozenset[str]
     return frozenset(p for p in paths if page(p).is_file() and re.search(r'class="(dd-grid|handbook-index)', page(p).read_text(encoding="utf-8")))
 
 
+def worker_text() -> str:
+    """The handbook's worker as served: without its comments, which are for the people who read it here."""
+    return COMMENT.sub("", WORKER.read_text(encoding="utf-8"))
+
+
 def install(site_dir: Path, synonyms: Synonyms) -> None:
     """Rewrite the built site's search index and put the handbook's worker in place of Material's."""
     index_path = site_dir / INDEX
@@ -248,7 +255,7 @@ def install(site_dir: Path, synonyms: Synonyms) -> None:
         raise FileNotFoundError(f"no {MATERIAL_WORKER} in {site_dir}: expected Material 9's search worker, to put the handbook's in its place")
     index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for worker in workers:
-        worker.write_text(WORKER.read_text(encoding="utf-8"), encoding="utf-8")
+        worker.write_text(worker_text(), encoding="utf-8")
 
 
-__all__ = ["Synonyms", "handbook_index", "install", "load_synonyms"]
+__all__ = ["Synonyms", "handbook_index", "install", "load_synonyms", "worker_text"]
