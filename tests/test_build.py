@@ -35,6 +35,14 @@ def test_unchanged_schools_are_not_rebuilt(root):
     assert (root / "site/index.html").is_file() and (root / "site/beta/index.html").is_file()
 
 
+def test_an_edit_to_the_search_synonyms_rebuilds_every_school(root):
+    build = lambda: policy_site("--root", str(root), "build", "--jobs", "1")  # noqa: E731
+    assert _counts(build()) == (2, 0)
+    (root / "policies/search-synonyms.yml").write_text("groups:\n  - [phone, mobile]\n", encoding="utf-8")
+    assert _counts(build()) == (2, 0)
+    assert _counts(build()) == (0, 2)
+
+
 @pytest.mark.parametrize("spec, expected", [("1/2", {"alpha"}), ("2/2", {"beta"}), ("1/1", {"alpha", "beta"})])
 def test_shard_builds_its_slice(root, spec, expected):
     result = policy_site("--root", str(root), "build", "--shard", spec)

@@ -113,8 +113,9 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[st
 
     root = opts.root
     shared = hashlib.sha256()
-    shared.update(_files_digest([root / "mkdocs.yml", *(p for folder in INPUT_DIRS for p in _folder_files(root / folder))], root).encode())
-    code = [p for p in CODE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".typ"}]
+    project_files = sorted((root / "policies").glob("*.yml"))  # the legislation register, the search synonyms
+    shared.update(_files_digest([root / "mkdocs.yml", *project_files, *(p for folder in INPUT_DIRS for p in _folder_files(root / folder))], root).encode())
+    code = [p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     shared.update(_files_digest(code, CODE_DIR).encode())
     env = [os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "OFFLINE")]
     shared.update(json.dumps([opts.strict, opts.edition, *env]).encode())
