@@ -142,13 +142,6 @@ POSTER_TEXT_PT = 13
 """The poster's body text size: readable from a wall, its clause references (0.85em) too (at least 11pt)."""
 
 
-def poster_pdf(resolved: Resolved, renderer: Renderer) -> bytes | None:
-    """The Do's & Don'ts as an A4 poster, a band per topic, over as many pages as it needs;
-    None when the policy has none."""
-    data = poster_data(resolved, renderer)
-    return None if data is None else compile_pdf("poster.typ", data)
-
-
 def poster_data(resolved: Resolved, renderer: Renderer) -> dict[str, Any] | None:
     """All `poster.typ` is given; None when the policy has no Do's & Don'ts."""
     data = dos_donts_data(resolved, renderer, MarkdownNodes())
