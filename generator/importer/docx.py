@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generator.importer import markers
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import join_runs, link, styled
 
@@ -29,10 +30,11 @@ def read_docx(path: Path) -> tuple[list[Block], Removed, str]:
     removed = Removed()
     _count_headers(document, removed)
     formats = _numbering(document)
+    counts: dict[str, list[int]] = {}
     blocks: list[Block] = []
     for n, child in enumerate(document.element.body.iterchildren(), 1):
         if child.tag == f"{NS}p":
-            blocks += _paragraph(child, document, formats, n, removed)
+            blocks += _paragraph(child, document, (formats, counts), n, removed)
         elif child.tag == f"{NS}tbl":
             blocks.append(_table(child, document, n))
     source = "\n".join(b.plain if b.kind != "table" else " ".join(c for r in b.rows for c in r) for b in blocks)
@@ -119,9 +121,19 @@ def _style_bold(para: Any) -> bool:
     return False
 
 
-def _paragraph(p: Any, document: Any, formats: dict, n: int, removed: Removed) -> list[Block]:
+def _count(counts: dict[str, list[int]], numbering: tuple[str, int]) -> list[int]:
+    """The counts of a Word list's levels down to this paragraph's, this one counted."""
+    num, level = numbering
+    levels = (counts.get(num, []) + [0] * (level + 1))[: level + 1]
+    levels[level] += 1
+    counts[num] = levels
+    return levels
+
+
+def _paragraph(p: Any, document: Any, numbers: tuple[dict, dict[str, list[int]]], n: int, removed: Removed) -> list[Block]:
     from docx.text.paragraph import Paragraph
 
+    formats, counts = numbers
     para = Paragraph(p, document._body)
     removed.add("Word comments", len(p.findall(f".//{NS}commentReference")))
     images = len(p.findall(f".//{NS}drawing")) + len(p.findall(".//{urn:schemas-microsoft-com:vml}imagedata"))
@@ -141,6 +153,8 @@ def _paragraph(p: Any, document: Any, formats: dict, n: int, removed: Removed) -
     glyph = GLYPH.match(plain)
     if numbering or glyph:
         fmt, marker = formats.get(numbering, ("bullet", "")) if numbering else ("bullet", "")
+        if numbering and fmt in markers.FORMATS:
+            marker = markers.word_label(fmt, marker, _count(counts, numbering))
         level = numbering[1] if numbering else (1 if plain.startswith("o") else _indent_level(p))
         listed = re.match(r"list (bullet|number|continue)\s*(\d)$", style, re.I)
         level = max(level, int(listed.group(2)) - 1) if listed else level
