@@ -655,3 +655,115 @@ def test_an_empty_bullet_does_not_swallow_the_next_paragraph(tmp_path: Path) -> 
     bodies = _bodies(folder)
     assert "Following discussion with you, a Support Officer will make contact with you.\n" in bodies
     assert not any("•" in body for body in bodies)
+
+
+@pytest.mark.parametrize(
+    ("printed", "depths"),
+    [
+        (["a)", "b)", "c)"], [0, 0, 0]),
+        (["a)", "i)", "ii)", "b)"], [0, 1, 1, 0]),
+        (["(a)", "(b)", "(i)", "(ii)", "(c)"], [0, 0, 1, 1, 0]),
+        (["i)", "ii)", "iii)", "iv)"], [0, 0, 0, 0]),
+        (["1)", "2)", "a)", "b)", "3)"], [0, 0, 1, 1, 0]),
+        (["a.", "b.", "c.", "i)", "d."], [0, 0, 0, 1, 0]),
+        (["a)", "b)", "h)", "i)"], []),  # skips a value: not a list the import can be sure of
+        (["a)", "c)"], []),
+        (["b)", "c)"], []),  # does not start at its first value
+        (["a)", "b)", "a)"], []),  # restarts
+    ],
+)
+def test_sub_clause_markers_are_put_in_sequence_and_nested(printed: list[str], depths: list[int]) -> None:
+    from generator.importer import markers
+
+    assert markers.sequence([markers.read(f"{m} words") for m in printed]) == depths
+
+
+@pytest.mark.parametrize(
+    ("fmt", "template", "counts", "label"),
+    [
+        ("decimal", "%1.", [3], "3."),
+        ("lowerLetter", "%1)", [2], "b)"),
+        ("upperLetter", "(%1)", [1], "(A)"),
+        ("lowerRoman", "%2.", [1, 4], "iv."),
+        ("upperRoman", "%1)", [9], "IX)"),
+        ("decimal", "%1.%2", [2, 5], "2.5"),
+        ("bullet", "\uf0b7", [1], ""),
+    ],
+)
+def test_word_list_numbers_are_printed_as_word_prints_them(fmt: str, template: str, counts: list[int], label: str) -> None:
+    from generator.importer import markers
+
+    assert markers.word_label(fmt, template, counts) == label
+
+
+@pytest.mark.parametrize(
+    ("lines", "markdown"),
+    [
+        # lettered items under a lead-in, a roman list inside the second: numbers kept as printed
+        ("The governors will:\n\na) appoint a panel;\nb) hear the complaint:\n    i) in private;\n    ii) within 20 days;\nc) write to the complainant.",
+         "The governors will:\n\n- a) appoint a panel;\n- b) hear the complaint:\n    - i) in private;\n    - ii) within 20 days;\n- c) write to the complainant.\n"),
+        ("Steps:\n\n(a) first\n(b) second", "Steps:\n\n- (a) first\n- (b) second\n"),
+        ("Steps:\n\n1) first\n2) second", "Steps:\n\n1. first\n1. second\n"),
+    ],
+)
+def test_a_text_policy_keeps_its_sub_clause_numbers(tmp_path: Path, lines: str, markdown: str) -> None:
+    path = tmp_path / "panel-policy.txt"
+    path.write_text(f"Panel Policy\n\n{lines}\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, path)
+    assert markdown in _bodies(folder)
+
+
+def test_a_pdf_keeps_its_lettered_and_roman_sub_clauses_as_printed(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "panel-policy.pdf", """#text(size: 18pt, weight: "bold")[Panel Policy]
+
+#text(size: 14pt, weight: "bold")[Hearings]
+
+The panel will: \\
+a) meet within 20 school days; \\
+b) hear both sides: \\
+#h(1.5em) i) the complainant first; \\
+#h(1.5em) ii) then the school; \\
+c) write to the complainant.
+
+Stage 2 hearings follow the same rules.
+""")
+    folder, _ = _import(tmp_path, pdf)
+    assert ("The panel will:\n\n- a) meet within 20 school days;\n- b) hear both sides:\n    - i) the complainant first;\n"
+            "    - ii) then the school;\n- c) write to the complainant.\n") in "".join(_bodies(folder))
+
+
+def _lettered(document: docx.document.Document) -> int:
+    """A Word list numbered a), b) with i., ii. under it, added to the document's numbering part."""
+    numbering = document.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for ilvl, (fmt, text) in enumerate([("lowerLetter", "%1)"), ("lowerRoman", "%2.")]):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), value)
+            lvl.append(el)
+        abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    numbering.append(num)
+    return 90
+
+
+def test_a_word_lettered_list_prints_its_letters_not_1_2_3(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_heading("Panel Policy", 0)
+    d.add_heading("Hearings", 1)
+    d.add_paragraph("The panel will:")
+    num = _lettered(d)
+    for text, level in [("meet", 0), ("hear both sides", 0), ("the complainant first", 1), ("then the school", 1), ("decide", 0)]:
+        _numbered(d.add_paragraph(text, style="List Paragraph"), num, level)
+    path = tmp_path / "panel-policy.docx"
+    d.save(str(path))
+    folder, _ = _import(tmp_path, path)
+    assert "The panel will:\n\n- a) meet\n- b) hear both sides\n    - i. the complainant first\n    - ii. then the school\n- c) decide\n" in "".join(_bodies(folder))

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.importer import markers
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import escape, escape_start, styled
 from generator.importer.pdfpage import BULLET_GLYPHS, LABEL, Line, Word, drawings, joined, open_pdf, page_lines, pictures
@@ -299,6 +300,8 @@ def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, st
         return True
     if current.kind == "heading" and prev.page != line.page:
         return True
+    if markers.read(line.text) and (markers.read(current.plain) or re.search(r"[:;]$", prev.text.strip())):
+        return True  # 'b) …' under 'a) …', or the first item under a lead-in ending ':'
     if NUMBERED_TITLE.match(prev.text) and line.text[:1].isupper():
         return True  # '3.1 Harassment or Victimisation' on a line of its own titles the paragraph below
     same_page = prev.page == line.page
