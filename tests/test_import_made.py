@@ -767,3 +767,15 @@ def test_a_word_lettered_list_prints_its_letters_not_1_2_3(tmp_path: Path) -> No
     d.save(str(path))
     folder, _ = _import(tmp_path, path)
     assert "The panel will:\n\n- a) meet\n- b) hear both sides\n    - i. the complainant first\n    - ii. then the school\n- c) decide\n" in "".join(_bodies(folder))
+
+
+def test_a_heading_with_another_at_once_under_it_is_no_empty_section(tmp_path: Path) -> None:
+    path = tmp_path / "safety-policy.md"
+    path.write_text("# Safety Policy\n\n## SECTION 1: INTENT\n\nWe keep everyone safe.\n\n## SECTION 2: ORGANISATION\n\n"
+                    "## The Duties of the Governing Body\n\nThe governors review this policy.\n\n## First Aid\n\nBoxes are in the office.\n\n"
+                    "## Please see the separate policy\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, path)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [(s["title"], len(s["clauses"])) for s in policy["sections"]] == [("SECTION 1: INTENT", 1), ("SECTION 2: ORGANISATION", 1), ("First Aid", 2)]
+    assert "title: The Duties of the Governing Body\n" in _clauses(folder)["duties-governing-body"]
+    assert "Please see the separate policy\n" in _bodies(folder)

@@ -163,15 +163,18 @@ def build(blocks: list[Block], title: str) -> Draft:
     # the words before the first heading: an introduction, unless the document has its own
     lead = "From the cover" if any(_key(_section(b, numbered_doc).title) == "introduction" for b in blocks if b.kind == "heading" and b.level <= top) else "Introduction"
     builder = _SectionBuilder(numbered_doc)
+    fold = False
     for i, block in enumerate(blocks):
         if block.kind == "heading" and block.level <= top:
-            if sections and _inside(sections[-1], _section(block, numbered_doc)) and not _group(blocks[i + 1 :], top, numbered_doc):
+            if fold or (sections and i == len(blocks) - 1) or (sections and _inside(sections[-1], _section(block, numbered_doc)) and not _group(blocks[i + 1 :], top, numbered_doc)):
                 builder.add(block)
+                fold = False
                 continue
             builder.close()
             sections.append(_section(block, numbered_doc))
             sections[-1].notes += [f"{block.where}: {block.guessed}"] if block.guessed else []
             builder = _SectionBuilder(numbered_doc, sections[-1])
+            fold = _bare(blocks[i + 1 :], top, numbered_doc)
             continue
         if block.form and not sections:
             sections.append(DraftSection("Form", block.where))
@@ -197,6 +200,15 @@ def _inside(current: DraftSection, heading: DraftSection) -> bool:
     """An unnumbered heading after a numbered section or an appendix ('The Department for
     Education (DfE)' under '13 Contacts') heads a part of it, not a section of its own."""
     return bool(current.numbered or current.appendix) and not (heading.numbered or heading.appendix)
+
+
+def _bare(rest: list[Block], top: int, numbered_doc: bool) -> bool:
+    """A heading with another at once under it ('SECTION 2: ORGANISATION', then 'The Duties of the
+    Governing Body') would be an empty section: the next heading titles its first clause instead,
+    unless the next opens a numbered section or an appendix (then it names a group of them). A
+    heading that ends the document closes the section above it."""
+    nxt = rest[0] if rest else None
+    return nxt is not None and nxt.kind == "heading" and nxt.level <= top and not _group(rest, top, numbered_doc)
 
 
 def _group(rest: list[Block], top: int, numbered_doc: bool) -> bool:
