@@ -34,7 +34,7 @@ FLOOR = {
     "2018-online-safety-policy": 0.92,
     "2020-anti-bullying-policy": 0.98,
     "2020-whistleblowing-policy": 0.97,
-    "2021-charging-and-remissions-policy": 0.93,
+    "2021-charging-and-remissions-policy": 0.91,  # 0.94 before its footnotes left the sentence they cut in two (¹ is no longer 'Curriculum1')
     "2021-complaints-policy": 0.92,  # 0.930 before its form's lead-in lines moved into the form (92.1% since)
     "2021-health-safety-policy": 0.90,
     "2022-promoting-positive-behaviour-policy": 0.97,

@@ -406,7 +406,8 @@ Please complete and return to the school office.
 
 def test_numbered_document_keeps_unnumbered_headings_inside_their_section(tmp_path: Path) -> None:
     text = "Charges are based on the actual costs incurred, divided by the number of pupils."
-    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Charging Policy]
+    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#set super(typographic: false)
+#text(size: 18pt, weight: "bold")[Charging Policy]
 
 #text(size: 13pt, weight: "bold")[1 Calculating Charges]
 
@@ -779,3 +780,22 @@ def test_a_heading_with_another_at_once_under_it_is_no_empty_section(tmp_path: P
     assert [(s["title"], len(s["clauses"])) for s in policy["sections"]] == [("SECTION 1: INTENT", 1), ("SECTION 2: ORGANISATION", 1), ("First Aid", 2)]
     assert "title: The Duties of the Governing Body\n" in _clauses(folder)["duties-governing-body"]
     assert "Please see the separate policy\n" in _bodies(folder)
+
+
+def test_a_footnote_goes_under_the_paragraph_citing_it_and_its_number_is_a_superscript(tmp_path: Path) -> None:
+    filler = " ".join(["Trips that are part of the curriculum are free of charge for every pupil."] * 14)
+    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#set super(typographic: false)
+#text(size: 18pt, weight: "bold")[Charging Policy]
+
+#text(size: 14pt, weight: "bold")[Policy Statement]
+
+{filler} All activities that are a part of the National Curriculum#footnote[The national curriculum is a set of subjects and standards.] for compulsory school age children are provided free of charge, including materials and transport between the school and the activity.
+
+#text(size: 14pt, weight: "bold")[Voluntary Contributions]
+
+We will ask parents for a voluntary contribution.
+""")
+    folder, out = _import(tmp_path, pdf)
+    bodies = "".join(_bodies(folder))
+    assert "the National Curriculum¹ for compulsory school age children are provided free of charge, including materials and transport between the school and the activity.\n\n¹ The national curriculum is a set of subjects and standards.\n" in bodies
+    assert "footnotes moved under the paragraph citing them: 1" in out

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.importer import markers
+from generator.importer import footnotes, markers
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import escape, escape_start, styled
 from generator.importer.pdfpage import BULLET_GLYPHS, LABEL, Line, Word, drawings, joined, open_pdf, page_lines, pictures
@@ -184,13 +184,18 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
         raise ImportRefused("this PDF has no text layer; run OCR first, for example ocrmypdf, then import the result")
     source = "\n".join(l.text for page in pages for l in page)
     pages = _running(pages, heights, removed)
-    lines = [l for page in pages for l in page]
-    _strip_comments(lines, removed)
-    # an empty bullet (the glyph alone on its line) holds no words; left in, it swallows the next line
-    lines = [l for l in lines if l.words and not all(w.symbol or w.text in BULLET_GLYPHS - {"o", "-", "–"} for w in l.words)]
-    blocks = _blocks(lines, removed)
+    pages, notes = footnotes.split(pages, heights)
+    blocks = _blocks(_usable([l for page in pages for l in page], removed), removed)
+    footnotes.place(blocks, [(note, _blocks(_usable(note.lines, removed), removed)) for note in notes])
+    removed.add("footnotes moved under the paragraph citing them", len(notes))
     blocks += [Block("para", "", f"page {n}", guessed="an image (a picture, logo or flowchart) not carried over: if it matters, add it under docs/ and link it with alt text") for n in with_pictures]
     return blocks, removed, source
+
+
+def _usable(lines: list[Line], removed: Removed) -> list[Line]:
+    _strip_comments(lines, removed)
+    # an empty bullet (the glyph alone on its line) holds no words; left in, it swallows the next line
+    return [l for l in lines if l.words and not all(w.symbol or w.text in BULLET_GLYPHS - {"o", "-", "–"} for w in l.words)]
 
 
 def _vocabulary(lines: list[Line]) -> Counter[str]:

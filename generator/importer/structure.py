@@ -296,6 +296,9 @@ class _SectionBuilder:
             self.pending_notes = [f"{block.where}: {block.guessed}; check it is a heading"] if block.guessed else []
             self.where = block.where
             return
+        if block.note and self.current:
+            self.current.append(block)
+            return
         if block.kind == "para":
             number = NUMBER.match(block.plain) if self.numbered_doc else None
             if number and _title_like(block.plain[number.end() :]):
