@@ -3,6 +3,7 @@ sequence and nested, so the site shows the same numbers the document prints."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.importer.blocks import Block
@@ -122,7 +123,7 @@ def _letter(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26)
 
 
-FORMATS = {
+FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "lowerLetter": _letter,
     "upperLetter": lambda n: _letter(n).upper(),
