@@ -349,7 +349,7 @@ DATE OF ADOPTION: November 2020
 """)
     folder, out = _import(tmp_path, pdf)
     policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
-    assert [s["title"] for s in policy["sections"]] == ["Introduction", "Statutory Duty", "Why children are unkind"]
+    assert [s["title"] for s in policy["sections"]] == ["Kindness Policy", "Statutory Duty", "Why children are unkind"]
     assert {"label": "School", "value": "Made Primary School"} in policy["metadata"]["extra"]
     intro = policy["sections"][0]["clauses"]
     texts = [_clauses(folder)[c].split("---\n", 2)[2].strip() for c in intro]

@@ -160,8 +160,6 @@ def build(blocks: list[Block], title: str) -> Draft:
     top = min((level for level in set(heads) if heads.count(level) >= 2), default=min(heads, default=1))
     numbered_doc = sum(1 for b in blocks if b.kind == "para" and NUMBER.match(b.plain)) >= 3
     sections: list[DraftSection] = []
-    # the words before the first heading: an introduction, unless the document has its own
-    lead = "From the cover" if any(_key(_section(b, numbered_doc).title) == "introduction" for b in blocks if b.kind == "heading" and b.level <= top) else "Introduction"
     builder = _SectionBuilder(numbered_doc)
     fold = False
     for i, block in enumerate(blocks):
@@ -185,14 +183,13 @@ def build(blocks: list[Block], title: str) -> Draft:
             builder = _SectionBuilder(numbered_doc, sections[-1])
             continue
         if not sections:
-            sections.append(DraftSection(lead, block.where))
+            sections.append(DraftSection(title, block.where))  # under the title printed above them, not a heading made up
             builder = _SectionBuilder(numbered_doc, sections[-1])
-            notes.append((block.where, f"text before the first heading put in a section titled '{lead}'"))
+            notes.append((block.where, f"text before the first heading put in a section titled as the document is, '{title}'"))
         builder.add(block)
     builder.close()
-    if len(sections) == 1 and sections[0].title == lead and notes and notes[-1][1].startswith("text before"):
-        sections[0].title = title  # a document with no headings: one section, named as the document is
-        notes.pop()
+    if len(sections) == 1 and sections[0].title == title and notes and notes[-1][1].startswith("text before"):
+        notes.pop()  # a document with no headings: one section, named as the document is
     return Draft(title, [s for s in sections if s.clauses or s.forms or s.title], notes)
 
 
