@@ -799,3 +799,27 @@ We will ask parents for a voluntary contribution.
     bodies = "".join(_bodies(folder))
     assert "the National Curriculum¹ for compulsory school age children are provided free of charge, including materials and transport between the school and the activity.\n\n¹ The national curriculum is a set of subjects and standards.\n" in bodies
     assert "footnotes moved under the paragraph citing them: 1" in out
+
+
+def test_a_cell_spanning_rows_keeps_the_marks_beside_it_under_their_headings(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "user-actions-policy.pdf", """#text(size: 18pt, weight: "bold")[User Actions Policy]
+
+#text(size: 13pt, weight: "bold")[User Actions]
+
+#table(columns: (2fr, 3fr, 1.2fr, 1.2fr, 1.2fr), inset: 3pt,
+  [], [], [Allowed], [Banned], [Illegal],
+  table.cell(rowspan: 3)[Users shall not post material that relates to:], [indecent images of children], [], [], [X],
+  [pornography], [], [X], [],
+  [discrimination], [], [X], [],
+  table.cell(colspan: 2)[Using school systems to run a private business], [], [X], [],
+  table.cell(colspan: 2)[Online shopping], [X], [], [],
+  table.cell(colspan: 2)[File sharing], [X], [], [],
+  table.cell(colspan: 2)[Use of social media], [X], [], [],
+)
+""")
+    folder, _ = _import(tmp_path, pdf)
+    table = next(b for b in _bodies(folder) if "| Allowed |" in b)
+    assert "|  |  | Allowed | Banned | Illegal |\n" in table
+    assert "|  | pornography |  | X |  |\n" in table and "|  | discrimination |  | X |  |\n" in table
+    assert "| Users shall not post material that relates to: | indecent images of children |  |  | X |\n" in table
+    assert "| Using school systems to run a private business |  |  | X |  |\n" in table and "| Online shopping |  | X |  |  |\n" in table

@@ -49,10 +49,35 @@ def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, 
             continue
         for line in out:
             line.words = [w for w in line.words if id(w) not in taken]
-        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=rows))
+        head = all(t for t, box in zip(texts[0], cells[0]) if box)
+        # a cell another spans (merged across or down) stays, blank, so the cells after it keep their column
+        table = _pack([[t if box else "" for t, box in zip(row, boxes)] for row, boxes in zip(texts, cells)])
+        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=table, head=head))
     out = [l for l in out if l.words and (l.table is not None or any(w.text for w in l.words))]
     out.sort(key=lambda l: (l.top, l.x0))
     return out
+
+
+def _pack(rows: list[list[str]]) -> list[list[str]]:
+    """Columns of the ruling that no row writes in go, and a header cell ruled apart from the
+    column under it (a shaded head: words in the first row only, beside a column with none
+    there) joins that column."""
+    width = max((len(r) for r in rows), default=0)
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    columns = [[r[c] for r in grid] for c in range(width) if any(r[c].strip() for r in grid)]
+    if not columns:
+        return rows
+    packed = [columns[0]]
+    for column in columns[1:]:
+        if _head_only(packed[-1]) != _head_only(column) and not any(a.strip() and b.strip() for a, b in zip(packed[-1], column)):
+            packed[-1] = [a if a.strip() else b for a, b in zip(packed[-1], column)]
+        else:
+            packed.append(column)
+    return [list(r) for r in zip(*packed)]
+
+
+def _head_only(column: list[str]) -> bool:
+    return bool(column[0].strip()) and not any(c.strip() for c in column[1:])
 
 
 def _answer_boxes(rows: list[list[str]]) -> bool:
@@ -249,7 +274,7 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
         if i < skip_to:
             continue
         if line.table is not None:
-            header = len(line.table) > 1 and all(line.table[0])
+            header = len(line.table) > 1 and line.head
             blocks.append(Block("table", "", f"page {line.page}", rows=line.table, header=header, plain=" ".join(c for r in line.table for c in r)))
             current, prev = None, None
             continue
