@@ -175,7 +175,7 @@ def build(blocks: list[Block], title: str) -> Draft:
             fold = _bare(blocks[i + 1 :], top, numbered_doc)
             continue
         if block.form and not sections:
-            sections.append(DraftSection("Form", block.where))
+            sections.append(DraftSection(title, block.where))
         if block.form:
             builder.pending_title = None  # the heading just above names the form: it is the form's title
             builder.close()
