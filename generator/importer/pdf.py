@@ -49,10 +49,9 @@ def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, 
             continue
         for line in out:
             line.words = [w for w in line.words if id(w) not in taken]
-        head = all(t for t, box in zip(texts[0], cells[0]) if box)
         # a cell another spans (merged across or down) stays, blank, so the cells after it keep their column
-        table = _pack([[t if box else "" for t, box in zip(row, boxes)] for row, boxes in zip(texts, cells)])
-        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=table, head=head))
+        table = _unpadded(_pack([[t if box else "" for t, box in zip(row, boxes)] for row, boxes in zip(texts, cells)]))
+        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=table))
     out = [l for l in out if l.words and (l.table is not None or any(w.text for w in l.words))]
     out.sort(key=lambda l: (l.top, l.x0))
     return out
@@ -74,6 +73,23 @@ def _pack(rows: list[list[str]]) -> list[list[str]]:
         else:
             packed.append(column)
     return [list(r) for r in zip(*packed)]
+
+
+def _unpadded(rows: list[list[str]]) -> list[list[str]]:
+    """Blank rows above the first words, and between the first row and the next written one, are
+    the ruling of a shaded head, not rows: a blank log (only blank rows under its head) keeps them."""
+    def blank(row: list[str]) -> bool:
+        return not any(c.strip() for c in row)
+
+    rows = rows[next((i for i, r in enumerate(rows) if not blank(r)), 0) :]
+    after = next((i for i, r in enumerate(rows[1:], 1) if not blank(r)), None)
+    return rows[:1] + rows[after:] if after else rows
+
+
+def _head_row(row: list[str]) -> bool:
+    """Words in every cell but a blank corner (over a column of row labels): a header row."""
+    corner = next((i for i, c in enumerate(row) if c.strip()), len(row))
+    return corner <= 1 and len(row) - corner >= 2 and all(c.strip() for c in row[corner:])
 
 
 def _head_only(column: list[str]) -> bool:
@@ -274,7 +290,7 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
         if i < skip_to:
             continue
         if line.table is not None:
-            header = len(line.table) > 1 and line.head
+            header = len(line.table) > 1 and _head_row(line.table[0])
             blocks.append(Block("table", "", f"page {line.page}", rows=line.table, header=header, plain=" ".join(c for r in line.table for c in r)))
             current, prev = None, None
             continue

@@ -48,8 +48,6 @@ class Line:
     words: list[Word]
     table: list[list[str]] | None = None
     """A ruled table found on the page, standing in the line stream where it starts."""
-    head: bool = False
-    """The table's first row has text in every cell that starts there: a header row."""
     field: bool = False
     """A label in a ruled box with a blank box beside it: a line of a form to fill in."""
     turned: bool = False
