@@ -823,3 +823,24 @@ def test_a_cell_spanning_rows_keeps_the_marks_beside_it_under_their_headings(tmp
     assert "|  | pornography |  | X |  |\n" in table and "|  | discrimination |  | X |  |\n" in table
     assert "| Users shall not post material that relates to: | indecent images of children |  |  | X |\n" in table
     assert "| Using school systems to run a private business |  |  | X |  |\n" in table and "| Online shopping |  | X |  |  |\n" in table
+
+
+@pytest.mark.parametrize(
+    ("grid", "table"),
+    [
+        # a column no row writes in goes
+        ([["Name", "", "Date"], ["Ann", "", "1 May"]], [["Name", "Date"], ["Ann", "1 May"]]),
+        # a shaded head ruled apart from its column joins it
+        ([["", "Number", "", "Description"], ["RA 03", "", "", "Fire"]], [["Number", "Description"], ["RA 03", "Fire"]]),
+        # marks beside a cell spanning rows keep their columns
+        ([["", "", "Allowed", "Banned"], ["Users shall not:", "images", "", "X"], ["", "gambling", "X", ""]],
+         [["", "", "Allowed", "Banned"], ["Users shall not:", "images", "", "X"], ["", "gambling", "X", ""]]),
+        # blank rows over the head and under it go; a blank log's rows stay
+        ([["", ""], ["Name", "Date"], ["", ""], ["Ann", "1 May"]], [["Name", "Date"], ["Ann", "1 May"]]),
+        ([["Name", "Date"], ["", ""], ["", ""]], [["Name", "Date"], ["", ""], ["", ""]]),
+    ],
+)
+def test_a_ruled_tables_columns_are_the_ones_its_rows_write_in(grid: list[list[str]], table: list[list[str]]) -> None:
+    from generator.importer.pdf import _pack, _unpadded
+
+    assert _unpadded(_pack(grid)) == table
