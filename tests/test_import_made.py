@@ -844,3 +844,29 @@ def test_a_ruled_tables_columns_are_the_ones_its_rows_write_in(grid: list[list[s
     from generator.importer.pdf import _pack, _unpadded
 
     assert _unpadded(_pack(grid)) == table
+
+
+def test_a_word_footnote_goes_under_the_paragraph_citing_it(tmp_path: Path) -> None:
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    d.add_heading("Charging Policy", 0)
+    d.add_heading("Policy Statement", 1)
+    p = d.add_paragraph("All activities that are a part of the National Curriculum")
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), "1")
+    p.add_run()._r.append(ref)
+    p.add_run(" are free of charge.")
+    d.add_paragraph("We will ask parents for a voluntary contribution.")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+           f'<w:footnote w:id="1"><w:p><w:r><w:t>The national curriculum is a set of subjects and standards.</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml", xml.encode(), d.part.package)
+    d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes")
+    path = tmp_path / "charging-policy.docx"
+    d.save(str(path))
+    folder, _ = _import(tmp_path, path)
+    bodies = _bodies(folder)
+    assert "All activities that are a part of the National Curriculum¹ are free of charge.\n\n¹ The national curriculum is a set of subjects and standards.\n" in bodies
+    assert "We will ask parents for a voluntary contribution.\n" in bodies
