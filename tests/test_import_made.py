@@ -349,7 +349,7 @@ DATE OF ADOPTION: November 2020
 """)
     folder, out = _import(tmp_path, pdf)
     policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
-    assert [s["title"] for s in policy["sections"]] == ["Introduction", "Statutory Duty", "Why children are unkind"]
+    assert [s["title"] for s in policy["sections"]] == ["Kindness Policy", "Statutory Duty", "Why children are unkind"]
     assert {"label": "School", "value": "Made Primary School"} in policy["metadata"]["extra"]
     intro = policy["sections"][0]["clauses"]
     texts = [_clauses(folder)[c].split("---\n", 2)[2].strip() for c in intro]
@@ -406,7 +406,8 @@ Please complete and return to the school office.
 
 def test_numbered_document_keeps_unnumbered_headings_inside_their_section(tmp_path: Path) -> None:
     text = "Charges are based on the actual costs incurred, divided by the number of pupils."
-    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#text(size: 18pt, weight: "bold")[Charging Policy]
+    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#set super(typographic: false)
+#text(size: 18pt, weight: "bold")[Charging Policy]
 
 #text(size: 13pt, weight: "bold")[1 Calculating Charges]
 
@@ -655,3 +656,217 @@ def test_an_empty_bullet_does_not_swallow_the_next_paragraph(tmp_path: Path) -> 
     bodies = _bodies(folder)
     assert "Following discussion with you, a Support Officer will make contact with you.\n" in bodies
     assert not any("•" in body for body in bodies)
+
+
+@pytest.mark.parametrize(
+    ("printed", "depths"),
+    [
+        (["a)", "b)", "c)"], [0, 0, 0]),
+        (["a)", "i)", "ii)", "b)"], [0, 1, 1, 0]),
+        (["(a)", "(b)", "(i)", "(ii)", "(c)"], [0, 0, 1, 1, 0]),
+        (["i)", "ii)", "iii)", "iv)"], [0, 0, 0, 0]),
+        (["1)", "2)", "a)", "b)", "3)"], [0, 0, 1, 1, 0]),
+        (["a.", "b.", "c.", "i)", "d."], [0, 0, 0, 1, 0]),
+        (["a)", "b)", "h)", "i)"], []),  # skips a value: not a list the import can be sure of
+        (["a)", "c)"], []),
+        (["b)", "c)"], []),  # does not start at its first value
+        (["a)", "b)", "a)"], []),  # restarts
+    ],
+)
+def test_sub_clause_markers_are_put_in_sequence_and_nested(printed: list[str], depths: list[int]) -> None:
+    from generator.importer import markers
+
+    assert markers.sequence([markers.read(f"{m} words") for m in printed]) == depths
+
+
+@pytest.mark.parametrize(
+    ("fmt", "template", "counts", "label"),
+    [
+        ("decimal", "%1.", [3], "3."),
+        ("lowerLetter", "%1)", [2], "b)"),
+        ("upperLetter", "(%1)", [1], "(A)"),
+        ("lowerRoman", "%2.", [1, 4], "iv."),
+        ("upperRoman", "%1)", [9], "IX)"),
+        ("decimal", "%1.%2", [2, 5], "2.5"),
+        ("bullet", "\uf0b7", [1], ""),
+    ],
+)
+def test_word_list_numbers_are_printed_as_word_prints_them(fmt: str, template: str, counts: list[int], label: str) -> None:
+    from generator.importer import markers
+
+    assert markers.word_label(fmt, template, counts) == label
+
+
+@pytest.mark.parametrize(
+    ("lines", "markdown"),
+    [
+        # lettered items under a lead-in, a roman list inside the second: numbers kept as printed
+        ("The governors will:\n\na) appoint a panel;\nb) hear the complaint:\n    i) in private;\n    ii) within 20 days;\nc) write to the complainant.",
+         "The governors will:\n\n- a) appoint a panel;\n- b) hear the complaint:\n    - i) in private;\n    - ii) within 20 days;\n- c) write to the complainant.\n"),
+        ("Steps:\n\n(a) first\n(b) second", "Steps:\n\n- (a) first\n- (b) second\n"),
+        ("Steps:\n\n1) first\n2) second", "Steps:\n\n1. first\n1. second\n"),
+    ],
+)
+def test_a_text_policy_keeps_its_sub_clause_numbers(tmp_path: Path, lines: str, markdown: str) -> None:
+    path = tmp_path / "panel-policy.txt"
+    path.write_text(f"Panel Policy\n\n{lines}\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, path)
+    assert markdown in _bodies(folder)
+
+
+def test_a_pdf_keeps_its_lettered_and_roman_sub_clauses_as_printed(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "panel-policy.pdf", """#text(size: 18pt, weight: "bold")[Panel Policy]
+
+#text(size: 14pt, weight: "bold")[Hearings]
+
+The panel will: \\
+a) meet within 20 school days; \\
+b) hear both sides: \\
+#h(1.5em) i) the complainant first; \\
+#h(1.5em) ii) then the school; \\
+c) write to the complainant.
+
+Stage 2 hearings follow the same rules.
+""")
+    folder, _ = _import(tmp_path, pdf)
+    assert ("The panel will:\n\n- a) meet within 20 school days;\n- b) hear both sides:\n    - i) the complainant first;\n"
+            "    - ii) then the school;\n- c) write to the complainant.\n") in "".join(_bodies(folder))
+
+
+def _lettered(document: docx.document.Document) -> int:
+    """A Word list numbered a), b) with i., ii. under it, added to the document's numbering part."""
+    numbering = document.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for ilvl, (fmt, text) in enumerate([("lowerLetter", "%1)"), ("lowerRoman", "%2.")]):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), value)
+            lvl.append(el)
+        abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    numbering.append(num)
+    return 90
+
+
+def test_a_word_lettered_list_prints_its_letters_not_1_2_3(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_heading("Panel Policy", 0)
+    d.add_heading("Hearings", 1)
+    d.add_paragraph("The panel will:")
+    num = _lettered(d)
+    for text, level in [("meet", 0), ("hear both sides", 0), ("the complainant first", 1), ("then the school", 1), ("decide", 0)]:
+        _numbered(d.add_paragraph(text, style="List Paragraph"), num, level)
+    path = tmp_path / "panel-policy.docx"
+    d.save(str(path))
+    folder, _ = _import(tmp_path, path)
+    assert "The panel will:\n\n- a) meet\n- b) hear both sides\n    - i. the complainant first\n    - ii. then the school\n- c) decide\n" in "".join(_bodies(folder))
+
+
+def test_a_heading_with_another_at_once_under_it_is_no_empty_section(tmp_path: Path) -> None:
+    path = tmp_path / "safety-policy.md"
+    path.write_text("# Safety Policy\n\n## SECTION 1: INTENT\n\nWe keep everyone safe.\n\n## SECTION 2: ORGANISATION\n\n"
+                    "## The Duties of the Governing Body\n\nThe governors review this policy.\n\n## First Aid\n\nBoxes are in the office.\n\n"
+                    "## Please see the separate policy\n", encoding="utf-8")
+    folder, _ = _import(tmp_path, path)
+    policy = yaml.safe_load((folder / "policy.yml").read_text(encoding="utf-8"))
+    assert [(s["title"], len(s["clauses"])) for s in policy["sections"]] == [("SECTION 1: INTENT", 1), ("SECTION 2: ORGANISATION", 1), ("First Aid", 2)]
+    assert "title: The Duties of the Governing Body\n" in _clauses(folder)["duties-governing-body"]
+    assert "Please see the separate policy\n" in _bodies(folder)
+
+
+def test_a_footnote_goes_under_the_paragraph_citing_it_and_its_number_is_a_superscript(tmp_path: Path) -> None:
+    filler = " ".join(["Trips that are part of the curriculum are free of charge for every pupil."] * 14)
+    pdf = _pdf(tmp_path, "charging-policy.pdf", f"""#set super(typographic: false)
+#text(size: 18pt, weight: "bold")[Charging Policy]
+
+#text(size: 14pt, weight: "bold")[Policy Statement]
+
+{filler} All activities that are a part of the National Curriculum#footnote[The national curriculum is a set of subjects and standards.] for compulsory school age children are provided free of charge, including materials and transport between the school and the activity.
+
+#text(size: 14pt, weight: "bold")[Voluntary Contributions]
+
+We will ask parents for a voluntary contribution.
+""")
+    folder, out = _import(tmp_path, pdf)
+    bodies = "".join(_bodies(folder))
+    assert "the National Curriculum¹ for compulsory school age children are provided free of charge, including materials and transport between the school and the activity.\n\n¹ The national curriculum is a set of subjects and standards.\n" in bodies
+    assert "footnotes moved under the paragraph citing them: 1" in out
+
+
+def test_a_cell_spanning_rows_keeps_the_marks_beside_it_under_their_headings(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path, "user-actions-policy.pdf", """#text(size: 18pt, weight: "bold")[User Actions Policy]
+
+#text(size: 13pt, weight: "bold")[User Actions]
+
+#table(columns: (2fr, 3fr, 1.2fr, 1.2fr, 1.2fr), inset: 3pt,
+  [], [], [Allowed], [Banned], [Illegal],
+  table.cell(rowspan: 3)[Users shall not post material that relates to:], [indecent images of children], [], [], [X],
+  [pornography], [], [X], [],
+  [discrimination], [], [X], [],
+  table.cell(colspan: 2)[Using school systems to run a private business], [], [X], [],
+  table.cell(colspan: 2)[Online shopping], [X], [], [],
+  table.cell(colspan: 2)[File sharing], [X], [], [],
+  table.cell(colspan: 2)[Use of social media], [X], [], [],
+)
+""")
+    folder, _ = _import(tmp_path, pdf)
+    table = next(b for b in _bodies(folder) if "| Allowed |" in b)
+    assert "|  |  | Allowed | Banned | Illegal |\n" in table
+    assert "|  | pornography |  | X |  |\n" in table and "|  | discrimination |  | X |  |\n" in table
+    assert "| Users shall not post material that relates to: | indecent images of children |  |  | X |\n" in table
+    assert "| Using school systems to run a private business |  |  | X |  |\n" in table and "| Online shopping |  | X |  |  |\n" in table
+
+
+@pytest.mark.parametrize(
+    ("grid", "table"),
+    [
+        # a column no row writes in goes
+        ([["Name", "", "Date"], ["Ann", "", "1 May"]], [["Name", "Date"], ["Ann", "1 May"]]),
+        # a shaded head ruled apart from its column joins it
+        ([["", "Number", "", "Description"], ["RA 03", "", "", "Fire"]], [["Number", "Description"], ["RA 03", "Fire"]]),
+        # marks beside a cell spanning rows keep their columns
+        ([["", "", "Allowed", "Banned"], ["Users shall not:", "images", "", "X"], ["", "gambling", "X", ""]],
+         [["", "", "Allowed", "Banned"], ["Users shall not:", "images", "", "X"], ["", "gambling", "X", ""]]),
+        # blank rows over the head and under it go; a blank log's rows stay
+        ([["", ""], ["Name", "Date"], ["", ""], ["Ann", "1 May"]], [["Name", "Date"], ["Ann", "1 May"]]),
+        ([["Name", "Date"], ["", ""], ["", ""]], [["Name", "Date"], ["", ""], ["", ""]]),
+    ],
+)
+def test_a_ruled_tables_columns_are_the_ones_its_rows_write_in(grid: list[list[str]], table: list[list[str]]) -> None:
+    from generator.importer.pdf import _pack, _unpadded
+
+    assert _unpadded(_pack(grid)) == table
+
+
+def test_a_word_footnote_goes_under_the_paragraph_citing_it(tmp_path: Path) -> None:
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    d.add_heading("Charging Policy", 0)
+    d.add_heading("Policy Statement", 1)
+    p = d.add_paragraph("All activities that are a part of the National Curriculum")
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), "1")
+    p.add_run()._r.append(ref)
+    p.add_run(" are free of charge.")
+    d.add_paragraph("We will ask parents for a voluntary contribution.")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+           f'<w:footnote w:id="1"><w:p><w:r><w:t>The national curriculum is a set of subjects and standards.</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml", xml.encode(), d.part.package)
+    d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes")
+    path = tmp_path / "charging-policy.docx"
+    d.save(str(path))
+    folder, _ = _import(tmp_path, path)
+    bodies = _bodies(folder)
+    assert "All activities that are a part of the National Curriculum¹ are free of charge.\n\n¹ The national curriculum is a set of subjects and standards.\n" in bodies
+    assert "We will ask parents for a voluntary contribution.\n" in bodies

@@ -30,6 +30,8 @@ class Block:
     """A form's label with a blank to fill in beside it (a ruled box)."""
     form: str = ""
     """Where a form taken out of the text stood: its ID (the block has no text of its own)."""
+    note: bool = False
+    """A footnote under the paragraph citing it: it stays in that paragraph's clause."""
 
 
 @dataclass

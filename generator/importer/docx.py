@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generator.importer import markers
 from generator.importer.blocks import Block, ImportRefused, Removed
-from generator.importer.inline import join_runs, link, styled
+from generator.importer.inline import escape, join_runs, link, styled
+from generator.importer.pdfpage import SUPERSCRIPT
 
 GLYPH = re.compile(r"^\s*([\uf0b7\uf0a7\uf0d8\uf076\uf0fc•●▪■◦➢·]|o(?=\t))\s*")
 HEADING = re.compile(r"^heading\s*(\d)$", re.I)
@@ -29,14 +31,35 @@ def read_docx(path: Path) -> tuple[list[Block], Removed, str]:
     removed = Removed()
     _count_headers(document, removed)
     formats = _numbering(document)
+    counts: dict[str, list[int]] = {}
+    notes = _footnotes(document)
+    marks = {ref.get(f"{NS}id"): str(i).translate(SUPERSCRIPT) for i, ref in enumerate(document.element.body.iter(f"{NS}footnoteReference"), 1)}
     blocks: list[Block] = []
     for n, child in enumerate(document.element.body.iterchildren(), 1):
         if child.tag == f"{NS}p":
-            blocks += _paragraph(child, document, formats, n, removed)
+            blocks += _paragraph(child, document, (formats, counts, marks), n, removed)
+            blocks += [_note(marks[i], notes[i], n) for i in (ref.get(f"{NS}id") for ref in child.iter(f"{NS}footnoteReference")) if i in notes]
         elif child.tag == f"{NS}tbl":
             blocks.append(_table(child, document, n))
     source = "\n".join(b.plain if b.kind != "table" else " ".join(c for r in b.rows for c in r) for b in blocks)
     return blocks, removed, source
+
+
+def _footnotes(document: Any) -> dict[str, str]:
+    """Footnote ID → its text, from the document's footnotes part (separators left out)."""
+    from docx.oxml import parse_xml
+
+    part = next((r.target_part for r in document.part.rels.values() if r.reltype.endswith("/footnotes") and not r.is_external), None)
+    if part is None:
+        return {}
+    root = parse_xml(part.blob)
+    return {note.get(f"{NS}id"): " ".join("".join(t.text or "" for t in p.iter(f"{NS}t")).strip() for p in note.iter(f"{NS}p")).strip()
+            for note in root.iter(f"{NS}footnote") if note.get(f"{NS}type") in (None, "normal")}
+
+
+def _note(mark: str, text: str, n: int) -> Block:
+    """A footnote under the paragraph citing it, its number a superscript as Word prints it."""
+    return Block("para", escape(f"{mark} {text}"), f"paragraph {n}", plain=f"{mark} {text}", note=True)
 
 
 def _count_headers(document: Any, removed: Removed) -> None:
@@ -90,8 +113,8 @@ def _num_pr(p: Any, para: Any) -> tuple[str, int] | None:
     return num.get(f"{NS}val"), int(lvl.get(f"{NS}val")) if lvl is not None else 0
 
 
-def _runs(para: Any) -> tuple[str, str, bool]:
-    """(Markdown, plain text, every visible run bold)."""
+def _runs(para: Any, marks: dict[str, str]) -> tuple[str, str, bool]:
+    """(Markdown, plain text, every visible run bold); a footnote's reference is its number."""
     from docx.text.hyperlink import Hyperlink
 
     parts, plain, bolds = [], [], []
@@ -101,7 +124,7 @@ def _runs(para: Any) -> tuple[str, str, bool]:
             parts.append(link(text, item.address or ""))
             plain.append(text)
             continue
-        text = item.text.replace("\t", " ").replace("\n", " ")
+        text = item.text.replace("\t", " ").replace("\n", " ") + "".join(marks.get(r.get(f"{NS}id"), "") for r in item._r.iter(f"{NS}footnoteReference"))
         bold = bool(item.bold if item.bold is not None else _style_bold(para))
         parts.append(styled(text, bold, bool(item.italic)))
         plain.append(text)
@@ -119,13 +142,23 @@ def _style_bold(para: Any) -> bool:
     return False
 
 
-def _paragraph(p: Any, document: Any, formats: dict, n: int, removed: Removed) -> list[Block]:
+def _count(counts: dict[str, list[int]], numbering: tuple[str, int]) -> list[int]:
+    """The counts of a Word list's levels down to this paragraph's, this one counted."""
+    num, level = numbering
+    levels = (counts.get(num, []) + [0] * (level + 1))[: level + 1]
+    levels[level] += 1
+    counts[num] = levels
+    return levels
+
+
+def _paragraph(p: Any, document: Any, numbers: tuple[dict, dict[str, list[int]], dict[str, str]], n: int, removed: Removed) -> list[Block]:
     from docx.text.paragraph import Paragraph
 
+    formats, counts, marks = numbers
     para = Paragraph(p, document._body)
     removed.add("Word comments", len(p.findall(f".//{NS}commentReference")))
     images = len(p.findall(f".//{NS}drawing")) + len(p.findall(".//{urn:schemas-microsoft-com:vml}imagedata"))
-    markdown, plain, all_bold = _runs(para)
+    markdown, plain, all_bold = _runs(para, marks)
     where = f"paragraph {n}"
     out: list[Block] = []
     if images:
@@ -141,6 +174,8 @@ def _paragraph(p: Any, document: Any, formats: dict, n: int, removed: Removed) -
     glyph = GLYPH.match(plain)
     if numbering or glyph:
         fmt, marker = formats.get(numbering, ("bullet", "")) if numbering else ("bullet", "")
+        if numbering and fmt in markers.FORMATS:
+            marker = markers.word_label(fmt, marker, _count(counts, numbering))
         level = numbering[1] if numbering else (1 if plain.startswith("o") else _indent_level(p))
         listed = re.match(r"list (bullet|number|continue)\s*(\d)$", style, re.I)
         level = max(level, int(listed.group(2)) - 1) if listed else level

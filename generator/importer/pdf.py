@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.importer import footnotes, markers
 from generator.importer.blocks import Block, ImportRefused, Removed
 from generator.importer.inline import escape, escape_start, styled
 from generator.importer.pdfpage import BULLET_GLYPHS, LABEL, Line, Word, drawings, joined, open_pdf, page_lines, pictures
@@ -48,10 +49,51 @@ def _place_tables(lines: list[Line], tables: list[list[list[tuple[float, float, 
             continue
         for line in out:
             line.words = [w for w in line.words if id(w) not in taken]
-        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=rows))
+        # a cell another spans (merged across or down) stays, blank, so the cells after it keep their column
+        table = _unpadded(_pack([[t if box else "" for t, box in zip(row, boxes)] for row, boxes in zip(texts, cells)]))
+        out.append(Line(lines[0].page, top, bottom, 0.0, [Word("", 0, 0, False, False, False)], table=table))
     out = [l for l in out if l.words and (l.table is not None or any(w.text for w in l.words))]
     out.sort(key=lambda l: (l.top, l.x0))
     return out
+
+
+def _pack(rows: list[list[str]]) -> list[list[str]]:
+    """Columns of the ruling that no row writes in go, and a header cell ruled apart from the
+    column under it (a shaded head: words in the first row only, beside a column with none
+    there) joins that column."""
+    width = max((len(r) for r in rows), default=0)
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    columns = [[r[c] for r in grid] for c in range(width) if any(r[c].strip() for r in grid)]
+    if not columns:
+        return rows
+    packed = [columns[0]]
+    for column in columns[1:]:
+        if _head_only(packed[-1]) != _head_only(column) and not any(a.strip() and b.strip() for a, b in zip(packed[-1], column)):
+            packed[-1] = [a if a.strip() else b for a, b in zip(packed[-1], column)]
+        else:
+            packed.append(column)
+    return [list(r) for r in zip(*packed)]
+
+
+def _unpadded(rows: list[list[str]]) -> list[list[str]]:
+    """Blank rows above the first words, and between the first row and the next written one, are
+    the ruling of a shaded head, not rows: a blank log (only blank rows under its head) keeps them."""
+    def blank(row: list[str]) -> bool:
+        return not any(c.strip() for c in row)
+
+    rows = rows[next((i for i, r in enumerate(rows) if not blank(r)), 0) :]
+    after = next((i for i, r in enumerate(rows[1:], 1) if not blank(r)), None)
+    return rows[:1] + rows[after:] if after else rows
+
+
+def _head_row(row: list[str]) -> bool:
+    """Words in every cell but a blank corner (over a column of row labels): a header row."""
+    corner = next((i for i, c in enumerate(row) if c.strip()), len(row))
+    return corner <= 1 and len(row) - corner >= 2 and all(c.strip() for c in row[corner:])
+
+
+def _head_only(column: list[str]) -> bool:
+    return bool(column[0].strip()) and not any(c.strip() for c in column[1:])
 
 
 def _answer_boxes(rows: list[list[str]]) -> bool:
@@ -183,13 +225,18 @@ def read_pdf(path: Path) -> tuple[list[Block], Removed, str]:
         raise ImportRefused("this PDF has no text layer; run OCR first, for example ocrmypdf, then import the result")
     source = "\n".join(l.text for page in pages for l in page)
     pages = _running(pages, heights, removed)
-    lines = [l for page in pages for l in page]
-    _strip_comments(lines, removed)
-    # an empty bullet (the glyph alone on its line) holds no words; left in, it swallows the next line
-    lines = [l for l in lines if l.words and not all(w.symbol or w.text in BULLET_GLYPHS - {"o", "-", "–"} for w in l.words)]
-    blocks = _blocks(lines, removed)
+    pages, notes = footnotes.split(pages, heights)
+    blocks = _blocks(_usable([l for page in pages for l in page], removed), removed)
+    footnotes.place(blocks, [(note, _blocks(_usable(note.lines, removed), removed)) for note in notes])
+    removed.add("footnotes moved under the paragraph citing them", len(notes))
     blocks += [Block("para", "", f"page {n}", guessed="an image (a picture, logo or flowchart) not carried over: if it matters, add it under docs/ and link it with alt text") for n in with_pictures]
     return blocks, removed, source
+
+
+def _usable(lines: list[Line], removed: Removed) -> list[Line]:
+    _strip_comments(lines, removed)
+    # an empty bullet (the glyph alone on its line) holds no words; left in, it swallows the next line
+    return [l for l in lines if l.words and not all(w.symbol or w.text in BULLET_GLYPHS - {"o", "-", "–"} for w in l.words)]
 
 
 def _vocabulary(lines: list[Line]) -> Counter[str]:
@@ -243,7 +290,7 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
         if i < skip_to:
             continue
         if line.table is not None:
-            header = len(line.table) > 1 and all(line.table[0])
+            header = len(line.table) > 1 and _head_row(line.table[0])
             blocks.append(Block("table", "", f"page {line.page}", rows=line.table, header=header, plain=" ".join(c for r in line.table for c in r)))
             current, prev = None, None
             continue
@@ -299,6 +346,8 @@ def _breaks(prev: Line | None, line: Line, current: Block | None, level: int, st
         return True
     if current.kind == "heading" and prev.page != line.page:
         return True
+    if markers.read(line.text) and (markers.read(current.plain) or re.search(r"[:;]$", prev.text.strip())):
+        return True  # 'b) …' under 'a) …', or the first item under a lead-in ending ':'
     if NUMBERED_TITLE.match(prev.text) and line.text[:1].isupper():
         return True  # '3.1 Harassment or Victimisation' on a line of its own titles the paragraph below
     same_page = prev.page == line.page

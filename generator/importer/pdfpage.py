@@ -27,6 +27,8 @@ class Word:
     """Its place in the page's text stream (reading order, also for turned text)."""
     turned: bool = False
     """Set across the page (a table turned on its side)."""
+    base: float = 0.0
+    size: float = 0.0
 
 
 def joined(words: list[Word], parts: list[str]) -> str:
@@ -140,7 +142,7 @@ def _char_words(chars: list[_Char]) -> list[tuple[float, float, Word]]:
         if current:
             first = current[0]
             symbol = any(f in first.font.lower() for f in BULLET_FONTS)
-            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0], len(words), first.rotated)))
+            words.append((first.base, first.size, Word("".join(c.text for c in current), first.x0, current[-1].x1, first.bold, first.italic, symbol, spaced[0], len(words), first.rotated, first.base, first.size)))
             current.clear()
             spaced[0] = space
         elif space:
@@ -192,7 +194,20 @@ def _lines(rows: list[tuple[float, float, float, Word]], number: int) -> list[Li
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
         line.size = line.size or 10.0
+        _superscripts(line)
     return lines
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscripts(line: Line) -> None:
+    """Small raised digits (a footnote's number, 'Curriculum¹') are printed as superscripts, so
+    they do not read as part of the word before them."""
+    base = max((w.base for w in line.words if w.size >= line.size - 0.5), default=0.0)
+    for word in line.words:
+        if word.text.isdecimal() and len(word.text) <= 2 and word.size < 0.8 * line.size and word.base < base - 1:
+            word.text = word.text.translate(SUPERSCRIPT)
 
 
 def _diagram(lines: list[Line], least: int = 3) -> list[Line]:

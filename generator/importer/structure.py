@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.importer import markers
 from generator.importer.blocks import Block
 from generator.importer.inline import escape, escape_start, styled
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\\?[.)])?(?=\s)\s*")
-STEP = re.compile(r"^(\d{1,2})(\.\)|\))\s+")
-"""'1.)' or '1)' before a step's words: a numbered list in an unnumbered text, not clause numbering."""
-STEP_TEXT = re.compile(r"^(\d{1,2})\\?(\.\)|\))\s+")
 APPENDIX = re.compile(r"^(appendix|annex)\s+([A-Z0-9]{1,3})\b[\s:.–—-]*(.*)$", re.I)
 
 
@@ -157,25 +155,27 @@ def _tidy(text: str) -> str:
 def build(blocks: list[Block], title: str) -> Draft:
     notes = [(b.where, b.guessed) for b in blocks if b.guessed and not (b.text or b.kind == "table")]
     blocks = numbered_steps([b for b in blocks if b.text or b.form or b.kind == "table"])
+    markers.settle(blocks)
     heads = [b.level for b in blocks if b.kind == "heading"]
     top = min((level for level in set(heads) if heads.count(level) >= 2), default=min(heads, default=1))
     numbered_doc = sum(1 for b in blocks if b.kind == "para" and NUMBER.match(b.plain)) >= 3
     sections: list[DraftSection] = []
-    # the words before the first heading: an introduction, unless the document has its own
-    lead = "From the cover" if any(_key(_section(b, numbered_doc).title) == "introduction" for b in blocks if b.kind == "heading" and b.level <= top) else "Introduction"
     builder = _SectionBuilder(numbered_doc)
+    fold = False
     for i, block in enumerate(blocks):
         if block.kind == "heading" and block.level <= top:
-            if sections and _inside(sections[-1], _section(block, numbered_doc)) and not _group(blocks[i + 1 :], top, numbered_doc):
+            if fold or (sections and i == len(blocks) - 1) or (sections and _inside(sections[-1], _section(block, numbered_doc)) and not _group(blocks[i + 1 :], top, numbered_doc)):
                 builder.add(block)
+                fold = False
                 continue
             builder.close()
             sections.append(_section(block, numbered_doc))
             sections[-1].notes += [f"{block.where}: {block.guessed}"] if block.guessed else []
             builder = _SectionBuilder(numbered_doc, sections[-1])
+            fold = _bare(blocks[i + 1 :], top, numbered_doc)
             continue
         if block.form and not sections:
-            sections.append(DraftSection("Form", block.where))
+            sections.append(DraftSection(title, block.where))
         if block.form:
             builder.pending_title = None  # the heading just above names the form: it is the form's title
             builder.close()
@@ -183,14 +183,13 @@ def build(blocks: list[Block], title: str) -> Draft:
             builder = _SectionBuilder(numbered_doc, sections[-1])
             continue
         if not sections:
-            sections.append(DraftSection(lead, block.where))
+            sections.append(DraftSection(title, block.where))  # under the title printed above them, not a heading made up
             builder = _SectionBuilder(numbered_doc, sections[-1])
-            notes.append((block.where, f"text before the first heading put in a section titled '{lead}'"))
+            notes.append((block.where, f"text before the first heading put in a section titled as the document is, '{title}'"))
         builder.add(block)
     builder.close()
-    if len(sections) == 1 and sections[0].title == lead and notes and notes[-1][1].startswith("text before"):
-        sections[0].title = title  # a document with no headings: one section, named as the document is
-        notes.pop()
+    if len(sections) == 1 and sections[0].title == title and notes and notes[-1][1].startswith("text before"):
+        notes.pop()  # a document with no headings: one section, named as the document is
     return Draft(title, [s for s in sections if s.clauses or s.forms or s.title], notes)
 
 
@@ -198,6 +197,15 @@ def _inside(current: DraftSection, heading: DraftSection) -> bool:
     """An unnumbered heading after a numbered section or an appendix ('The Department for
     Education (DfE)' under '13 Contacts') heads a part of it, not a section of its own."""
     return bool(current.numbered or current.appendix) and not (heading.numbered or heading.appendix)
+
+
+def _bare(rest: list[Block], top: int, numbered_doc: bool) -> bool:
+    """A heading with another at once under it ('SECTION 2: ORGANISATION', then 'The Duties of the
+    Governing Body') would be an empty section: the next heading titles its first clause instead,
+    unless the next opens a numbered section or an appendix (then it names a group of them). A
+    heading that ends the document closes the section above it."""
+    nxt = rest[0] if rest else None
+    return nxt is not None and nxt.kind == "heading" and nxt.level <= top and not _group(rest, top, numbered_doc)
 
 
 def _group(rest: list[Block], top: int, numbered_doc: bool) -> bool:
@@ -211,31 +219,45 @@ def _group(rest: list[Block], top: int, numbered_doc: bool) -> bool:
 
 
 def numbered_steps(blocks: list[Block]) -> list[Block]:
-    """Paragraphs numbered 1.), 2.), 3.) in turn become an ordered list, so the site counts them
-    (and shows the same numbers); a run that skips or restarts a number stays as written."""
+    """Paragraphs that open with a sub-clause marker in sequence ('1.)', '2.)'; 'a)', 'b)' with
+    'i)', 'ii)' under them) become a list with the same nesting, its numbers printed as the
+    document prints them; a run that skips or restarts a number stays as written."""
     out = list(blocks)
     i = 0
     while i < len(out):
-        run = _step_run(out, i)
-        for n, block in enumerate(run):
-            marker = STEP.match(block.plain)
-            assert marker is not None
-            text = STEP_TEXT.sub("", block.text, count=1)
-            out[i + n] = Block("item", text, block.where, 0, True, marker.group(0).strip(), plain=STEP.sub("", block.plain, count=1), guessed=block.guessed)
+        run, depths = _marked_run(out, i)
+        for n, (block, depth) in enumerate(zip(run, depths)):
+            out[i + n] = _item(block, depth)
         i += max(1, len(run))
     return out
 
 
-def _step_run(blocks: list[Block], i: int) -> list[Block]:
+def _marked_run(blocks: list[Block], i: int) -> tuple[list[Block], list[int]]:
     run: list[Block] = []
-    shape = None
+    depths: list[int] = []
     for block in blocks[i:]:
-        marker = STEP.match(block.plain) if block.kind == "para" else None
-        if not marker or int(marker.group(1)) != len(run) + 1 or shape not in (None, marker.group(2)):
+        found = markers.read(block.plain) if block.kind == "para" else None
+        if found is None or _marker_in(block.text, found) is None:
             break
-        shape = marker.group(2)
-        run.append(block)
-    return run if len(run) >= 2 else []
+        trial = markers.sequence([markers.read(b.plain) for b in [*run, block]])
+        if not trial:
+            break
+        run, depths = [*run, block], trial
+    return (run, depths) if len(run) >= 2 else ([], [])
+
+
+def _marker_in(text: str, found: markers.Marker) -> re.Match[str] | None:
+    """The marker at the start of the block's Markdown, where it may be escaped ('3\\)')."""
+    return re.match("".join("\\\\?" + re.escape(ch) for ch in found.text) + r"\s+", text)
+
+
+def _item(block: Block, depth: int) -> Block:
+    found = markers.read(block.plain)
+    assert found is not None
+    cut = _marker_in(block.text, found)
+    assert cut is not None
+    plain = block.plain[len(found.text) :].lstrip()
+    return Block("item", block.text[cut.end() :], block.where, depth, True, found.text, plain=plain, guessed=block.guessed)
 
 
 def _section(block: Block, numbered_doc: bool) -> DraftSection:
@@ -270,6 +292,9 @@ class _SectionBuilder:
             self.pending_title = _tidy(block.plain)
             self.pending_notes = [f"{block.where}: {block.guessed}; check it is a heading"] if block.guessed else []
             self.where = block.where
+            return
+        if block.note and self.current:
+            self.current.append(block)
             return
         if block.kind == "para":
             number = NUMBER.match(block.plain) if self.numbered_doc else None
@@ -353,8 +378,8 @@ def to_markdown(blocks: list[Block]) -> str:
         if block.kind == "item":
             if previous and previous != "item":
                 out.append("")
-            marker = "1." if block.ordered else "-"
-            out.append("    " * block.level + f"{marker} {block.text.strip()}")
+            text = f"{escape(block.marker)} {block.text.strip()}" if markers.printed(block) else block.text.strip()
+            out.append("    " * block.level + f"{'1.' if block.ordered else '-'} {text}")
         elif block.kind == "table":
             if out:
                 out.append("")

@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.importer.blocks import Block, ImportRefused
 from generator.importer.inline import escape
 
-ITEM = re.compile(r"^(\s*)([-*•]|\d+[.)]|[a-z][.)])\s+(.*)$")
+ITEM = re.compile(r"^(\s*)([-*•]|\d+[.)]|[a-z][.)]|[ivx]{1,5}[.)]|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\))\s+(.*)$")
 HASH = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 
 
