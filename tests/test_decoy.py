@@ -112,3 +112,15 @@ def test_both_versions_are_in_history_and_differ_only_where_the_documents_do(pol
     for change in changes:
         assert re.search(change, mine), mine
     assert "clauses: " not in mine and "Sections:" not in mine, mine
+
+
+def test_a_heading_with_no_text_of_its_own_leads_to_the_sections_under_it(site: Path) -> None:
+    """Whistleblowing's PROCEDURE heading stands over sections 4 to 8: its page is not left blank."""
+    page = (site / "decoy-whistleblowing" / "procedure" / "index.html").read_text(encoding="utf-8")
+    note = page[page.index('class="handbook-note"'):]
+    note = note[: note.index("</div>")]
+    assert "Handbook note:" in note
+    linked = re.findall(r'<a href="([^"]+)">([^<]+)</a>', note)
+    assert [text.split(".")[0] for _, text in linked] == ["4", "5", "6", "7", "8"]
+    for href, _ in linked:
+        assert (site / "decoy-whistleblowing" / "procedure" / href / "index.html").resolve().is_file(), href

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -241,6 +242,9 @@ class Renderer:
 
     def section(self, section: Section) -> str:
         out = [f"# {escape_markdown(section.label)}", ""]
+        if grouped := self.grouped_under(section):
+            out += ['<div class="handbook-note" markdown>', "", '<span class="visually-hidden">Handbook note: </span>This heading stands over the sections that follow it:', ""]
+            out += [f"- [{escape_markdown(s.label)}]({section_page(s)})" for s in grouped] + ["", "</div>", ""]
         for clause in section.clauses:
             out += self.clause(clause, section)
         if section.dos_donts:
@@ -249,6 +253,13 @@ class Renderer:
             form = self.r.forms[form_id].model
             out += self.form(form, heading=not _is_section_title(form, section))
         return "\n".join(out)
+
+    def grouped_under(self, heading: Section) -> list[Section]:
+        """A section with no text of its own is a heading over the sections after it, up to the next such heading."""
+        if not _is_bare(heading):
+            return []
+        after = self.r.sections[self.r.sections.index(heading) + 1:]
+        return list(itertools.takewhile(lambda s: not _is_bare(s), after))
 
     def clause(self, clause: Clause, section: Section) -> list[str]:
         level = "#" * min(2 + clause.depth, 6)
@@ -400,6 +411,10 @@ def _topic_key(topic: str) -> tuple[int, str]:
 def _short(text: str, limit: int = 60) -> str:
     plain = " ".join(text.split())
     return plain if len(plain) <= limit else plain[: limit].rsplit(" ", 1)[0] + "…"
+
+
+def _is_bare(section: Section) -> bool:
+    return not (section.clauses or section.forms or section.dos_donts)
 
 
 def _is_section_title(form: Form, section: Section) -> bool:
