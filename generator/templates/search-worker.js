@@ -107,6 +107,11 @@ function analyse(text, synonyms, parts) {
   return out;
 }
 
+function sameWords(a, b) {
+  var key = function (text) { return (text.match(WORD) || []).join(" ").toLowerCase(); };
+  return !!a && key(a) === key(b);
+}
+
 function counts(terms) {
   var m = new Map();
   terms.forEach(function (t) { m.set(t, (m.get(t) || 0) + 1); });
@@ -116,11 +121,18 @@ function counts(terms) {
 function setup(data) {
   var synonyms = synonymTable((data.config && data.config.synonyms) || []);
   var parts = new Map(), df = new Map(), total = 0;
+  var policy = (data.config && data.config.policy) || "";
   var docs = data.docs.map(function (doc) {
-    /* A list without a heading, and its items, are headed by their section's title. */
-    var heading = doc.heading === undefined ? doc.title : doc.heading || doc.section;
+    /* A clause without a heading of its own (a list, an imported paragraph), and a list's items,
+     * are headed by the heading they sit under on the page (`under`), else by their section's
+     * title; either is shared with their neighbours, so it weighs less than a title of their own. */
+    var own = doc.heading === undefined ? doc.title : doc.heading;
+    var heading = own || doc.under || doc.section;
     var section = heading === doc.section ? "" : doc.section;
     var named = doc.policy || "";
+    /* A heading that is the policy's own name (an imported first section) says no more than the
+     * policy does: it is not weighed as the clause's title. */
+    if (doc.kind !== "page" && doc.kind !== "section" && sameWords(heading, named || policy)) heading = "";
     var fields = {title: counts(analyse(heading, synonyms, parts)),
                   section: counts(analyse(section || "", synonyms, parts)),
                   policy: counts(analyse(named, synonyms, parts)),
@@ -131,11 +143,10 @@ function setup(data) {
     var length = 0;
     fields.text.forEach(function (c) { length += c; });
     total += length;
-    return {doc: doc, fields: fields, length: length, titled: heading === doc.section ? SECTION_AS_TITLE : FIELDS.title};
+    return {doc: doc, fields: fields, length: length, titled: own && own !== doc.section ? FIELDS.title : SECTION_AS_TITLE};
   });
   var vocab = [];
   df.forEach(function (_, t) { if (t[0] !== "~") vocab.push(t); });
-  var policy = (data.config && data.config.policy) || "";
   docs.forEach(function (e) {
     var named = e.doc.policy || policy;
     if (e.doc.section !== undefined) e.doc.parent = named ? named + " \u203a " + e.doc.section : e.doc.section;

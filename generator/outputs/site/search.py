@@ -146,8 +146,37 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     placed = {(_folder(e["location"].partition("#")[0]), e["location"].partition("#")[2]) for e in entries if e["kind"] == "clause"}
     entries += [e for key, c in clauses.items() if key not in placed for e in _unheaded(key[0], c, handbook)]
     entries += [e for (pid, _), c in clauses.items() for e in _items(pid, c, handbook)]
+    under = _headings_above(data.get("clauses", []))
+    entries = [_under(e, under) for e in entries]
     config = {**material.get("config", {}), "policy": handbook.policy, "synonyms": [list(g) for g in synonyms.groups]}
     return {"config": config, "docs": entries}
+
+
+def _headings_above(clauses: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(policy ID, clause ID) → the heading an untitled, unnumbered clause sits under on its page:
+    the title of the clause just before it in its section that has one ('Search:' over the
+    paragraphs that follow it). A clause's number or label is a heading too, and one with no
+    title ends the run: a number shows a clause stands on its own."""
+    found: dict[tuple[str, str], str] = {}
+    above, where = "", None
+    for c in clauses:
+        pid = (c.get("policy") or {}).get("id", "")
+        if (pid, c["section"]["id"]) != where:
+            above, where = "", (pid, c["section"]["id"])
+        if c.get("title") or c.get("number") or c.get("label"):
+            above = _heading(c)
+        elif above:
+            found[(pid, c["id"])] = above
+    return found
+
+
+def _under(entry: dict[str, Any], under: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """A clause or item with no heading of its own, with the heading it sits under (`under`), if any."""
+    if entry.get("heading") != "":
+        return entry
+    path, _, anchor = (entry.get("list") or entry["location"]).partition("#")
+    above = under.get((_folder(path), anchor))
+    return {**entry, "under": above} if above else entry
 
 
 def _folder(path: str) -> str:
