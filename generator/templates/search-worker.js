@@ -29,12 +29,13 @@ var engine = null;
 var IRREGULAR = {taken: "take", took: "take", gave: "give", given: "give", sent: "send", made: "make",
                  kept: "keep", wrote: "write", written: "write", bought: "buy", told: "tell", said: "say"};
 
-/* Words that are not another word with an ending ("evening" is not "even"). */
-var WHOLE = new Set(["evening", "evenings"]);
+/* Words that are not another word with an ending ("evening" is not "even", an "outing" not "out",
+ * "information" not "inform"): cut, they would bring a synonym group to every "out" or "inform". */
+var WHOLE = new Set(["evening", "evenings", "outing", "outings", "information"]);
 
 function stem(word) {
   var w = word.toLowerCase().replace(/['\u2019]/g, "");
-  if (WHOLE.has(w)) return "evening";
+  if (WHOLE.has(w)) return w.replace(/s$/, "");
   if (IRREGULAR[w]) w = IRREGULAR[w];
   if (w.length <= 3) return w;
   if (/ies$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y";
