@@ -91,7 +91,7 @@ LIST = {"id": "mobile-list", "number": None, "title": None, "section": {"id": "s
 
 
 def test_a_list_and_each_anchored_item_are_entries_on_the_lists_section_page():
-    index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [*OPEN_DATA["clauses"], LIST]}, Synonyms(()))
+    index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [LIST, *OPEN_DATA["clauses"]]}, Synonyms(()))
     by_location = {d["location"]: d for d in index["docs"]}
     assert by_location["sec-mobile/#mobile-list"] == {
         "location": "sec-mobile/#mobile-list", "title": "7. Mobile technologies", "heading": "", "kind": "clause",
@@ -176,3 +176,28 @@ def test_a_site_without_materials_worker_is_an_error(tmp_path):
     (tmp_path / "search" / "search_index.json").write_text('{"config": {}, "docs": []}', encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="expected Material 9's search worker"):
         install(tmp_path, Synonyms(()))
+
+
+def _section_of(*clauses: dict) -> list[dict]:
+    return [{"id": cid, "number": number, "title": title, "text": "Words.", "section": {"id": "search", "title": "Policy Statements"}}
+            for cid, number, title in clauses]
+
+
+def test_an_untitled_unnumbered_clause_is_weighed_by_the_heading_it_sits_under():
+    """Decoy's 'Search:' is the title of the first of twelve paragraphs; the others sit under it on the page."""
+    clauses = _section_of(("lead", None, "Search:"), ("after", None, None), ("numbered", "4.1", None), ("past-number", None, None))
+    clauses.append({**clauses[1], "id": "next-section", "section": {"id": "other", "title": "Other"}})
+    docs = {d["location"].partition("#")[2]: d for d in handbook_index({"docs": [
+        {"location": "search/", "title": "Policy Statements", "text": ""},
+        {"location": "other/", "title": "Other", "text": ""}]}, {"clauses": clauses}, Synonyms(()))["docs"]}
+    assert docs["after"]["under"] == "Search:" and docs["after"]["heading"] == "", docs["after"]
+    assert "under" not in docs["lead"] and "under" not in docs["numbered"], (docs["lead"], docs["numbered"])
+    assert "under" not in docs["past-number"], "a numbered clause is a heading of its own: the run under 'Search:' ends there"
+    assert "under" not in docs["next-section"], "a heading does not reach into the next section"
+
+
+def test_the_items_of_an_untitled_list_sit_under_the_same_heading():
+    titled = {**LIST, "id": "phones", "title": "Phones", "items": []}
+    index = handbook_index(MATERIAL, {**OPEN_DATA, "clauses": [titled, LIST]}, Synonyms(()))
+    docs = {d["location"].partition("#")[2]: d for d in index["docs"]}
+    assert docs["phones-photos"]["under"] == "Phones" and docs["mobile-list"]["under"] == "Phones"
