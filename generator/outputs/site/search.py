@@ -125,7 +125,8 @@ def handbook_index(material: dict[str, Any], open_data: dict[str, Any] | None, s
     Each entry: `location`, `title`, `text` (plain) and `kind` (clause, item, section or page); a
     clause or item names its `section` (shown after the policy's title, `config.policy`, or its own
     `policy` in a handbook of several), any other heading its page's title (`parent`). A clause or
-    item whose `heading` (the words indexed as its title) differs from the title shown carries it.
+    item whose `heading` (the words indexed as its title) differs from the title shown carries it;
+    one with no heading of its own, the heading it sits under on its page (`under`), if any.
     Pages in `excluded` (their paths) are found by their title only.
     """
     data = open_data or {}
