@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from generator.adapter.documents import ServedDocuments, write_atomically
 from generator.adapter.private import ServedDocument, guard_server, poll_often, theme_env
 from generator.adapter.serving import error_page, failure_line, problem_lines
-from generator.adapter.theme_files import is_unused_theme_file, search_languages, unused_theme_files
+from generator.adapter.theme_files import is_unused_theme_file, purge_theme_css, search_languages, unused_theme_files
 from generator.core.a11y import table_headers
 from generator.core.resolve import Handbook
 from generator.core.sanitize import clean_html
@@ -145,6 +145,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         for folder in sorted(site.glob("assets/**/"), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+        purge_theme_css(site)
         if self.documents is not None:
             self.documents.start()
 
