@@ -266,6 +266,46 @@ def bench_edit(work: Path, sizes: list[int], jobs: int) -> list[dict]:
     return rows
 
 
+# (g): the handbook authority: N schools × M models, cold and incremental --------------------------
+
+def _build_row(r: dict, n: int) -> dict:
+    return {"wall_s": round(r["wall"], 3), "cpu_s": round(r["cpu"], 3), "cpu_per_school_s": round(r["cpu"] / n, 3),
+            "max_rss_mb": round(r["max_rss_kb"] / 1024, 1), "rebuilt": len(school_seconds(r["stderr"]))}
+
+
+def bench_handbook(work: Path, sizes: list[int], models: int, jobs: int) -> list[dict]:
+    """N schools each adopting `models` models with overlays of their own: a cold build (HTML and
+    every PDF and Word file, the document cache empty), then `build` as an editor runs it after an
+    edit to one model clause every school adopts, and after an edit to one school's file."""
+    rows = []
+    for n in sizes:
+        root = make_authority(work / f"handbook-{n}x{models}", n, models=models)
+        clause, school = shared_clause(root), root / "policies" / "schools" / "school-001.yml"
+        originals = {clause: clause.read_text(encoding="utf-8"), school: school.read_text(encoding="utf-8")}
+        build = [POLICY_SITE, "--root", str(root), "build", "--jobs", str(jobs), "--site-dir", str(root / "site")]
+        row: dict = {"schools": n, "models": models, "jobs": jobs, "load": [load()]}
+        try:
+            clear_documents(root)
+            row["cold"] = _build_row(timed(build), n)
+            print(f"  handbook {n}x{models} jobs={jobs}: cold {row['cold']['wall_s']:.1f} s ({row['cold']['cpu_per_school_s']:.2f} CPU-s a school,"
+                  f" peak RSS {row['cold']['max_rss_mb']:.0f} MB; load {row['load'][0]} → {load()})", flush=True)
+            _edited(clause, originals[clause], 1)
+            row["shared_clause_edit"] = _build_row(timed(build), n)
+            row["shared_clause_edit_over_cold"] = round(row["shared_clause_edit"]["wall_s"] / row["cold"]["wall_s"], 2)
+            row["shared_clause_edit_over_cold_cpu"] = round(row["shared_clause_edit"]["cpu_s"] / row["cold"]["cpu_s"], 2)
+            school.write_text(originals[school].replace("Summer 2031", "Autumn 2031", 1), encoding="utf-8")
+            row["school_edit"] = _build_row(timed(build), n)
+        finally:
+            for path, text in originals.items():
+                path.write_text(text, encoding="utf-8")
+        row["load"].append(load())
+        rows.append(row)
+        print(f"  handbook {n}x{models}: after a shared clause edit {row['shared_clause_edit']['wall_s']:.1f} s"
+              f" ({row['shared_clause_edit_over_cold']:.2f}x cold, CPU {row['shared_clause_edit_over_cold_cpu']:.2f}x; {row['shared_clause_edit']['rebuilt']} schools rebuilt),"
+              f" after an edit to one school's file {row['school_edit']['wall_s']:.2f} s ({row['school_edit']['rebuilt']} rebuilt) (load {row['load']})", flush=True)
+    return rows
+
+
 # (c): edit-to-reload latency in serve -----------------------------------------------------------
 
 def copy_project(dest: Path) -> Path:

@@ -147,3 +147,15 @@ def purge_theme_css(site: Path) -> None:
     elsewhere = "\n".join(p.read_text(encoding="utf-8") for p in others)
     for sheet in sheets:
         sheet.write_text(unused_css_removed(sheet.read_text(encoding="utf-8"), used, elsewhere), encoding="utf-8")
+
+
+VERBATIM = re.compile(r"(<(pre|textarea|script|style|code|kbd)\b.*?</\2>)", re.S | re.I)
+INDENTATION = re.compile(r"[ \t]*\n\s*")
+
+
+def without_template_indentation(html: str) -> str:
+    """The page without the blank lines and indentation Material's templates leave (a third of a
+    page): every run of white space holding a line break becomes one line break, which the browser
+    shows alike; text whose white space shows (pre, code, kbd, textarea, scripts, styles) is kept."""
+    parts = VERBATIM.split(html)
+    return "".join(INDENTATION.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
