@@ -1,38 +1,27 @@
-// Search loads when it is first wanted, not with every page (issue 15: a page's first view
-// without the ~30 KB gzip of index and worker). Material's bundle makes the search worker and
-// requests search/search_index.json as each page loads; loaded before the bundle, this holds both
-// back until the search box opens or gains focus ("/", a click, Tab), or the page was reached from
-// a search result (?h=, whose words the page highlights). Under file:// (the offline edition)
-// nothing changes: Material already waits there for the search box to open.
+// Search's index and worker load when search is first used, not with every page (issue 15);
+// why and how: overrides/main.html. Loaded before Material's bundle; file:// is left alone.
 (function () {
   if (location.protocol === "file:" || !window.XMLHttpRequest || !window.Worker) return;
-  var wanted = new URLSearchParams(location.search).has("h");
-  var waiting = [];
+  var wanted = new URLSearchParams(location.search).has("h"), waiting = [];
   function want() {
-    if (wanted) return;
-    wanted = true;
-    waiting.splice(0).forEach(function (go) { go(); });
+    if (!wanted) { wanted = true; waiting.splice(0).forEach(function (go) { go(); }); }
   }
-  function whenWanted(go) {
-    if (wanted) go(); else waiting.push(go);
-  }
+  function path(url) { return new URL(url, location.href).pathname; }
 
   var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
-    this.__searchIndex = /\/search\/search_index\.json$/.test(new URL(url, location.href).pathname);
+    this.held = /\/search\/search_index\.json$/.test(path(url));
     return open.apply(this, arguments);
   };
   XMLHttpRequest.prototype.send = function () {
-    if (!this.__searchIndex) return send.apply(this, arguments);
     var request = this, args = arguments;
-    whenWanted(function () { send.apply(request, args); });
+    if (!request.held || wanted) return send.apply(request, args);
+    waiting.push(function () { send.apply(request, args); });
   };
 
-  // The worker is made on its first message (the index, sent once it has loaded); listeners
-  // added before then are handed over to it.
   var RealWorker = window.Worker;
-  function LazyWorker(url, options) {
-    if (!/\/workers\/search\.[^/]*\.js$/.test(new URL(url, location.href).pathname)) return new RealWorker(url, options);
+  window.Worker = function (url, options) {
+    if (!/\/workers\/search\.[^/]*\.js$/.test(path(url))) return new RealWorker(url, options);
     var real = null, listeners = [];
     function worker() {
       if (!real) {
@@ -50,13 +39,8 @@
       postMessage: function () { var w = worker(); w.postMessage.apply(w, arguments); },
       terminate: function () { if (real) real.terminate(); }
     };
-  }
-  window.Worker = LazyWorker;
+  };
 
-  document.addEventListener("change", function (event) {
-    if (event.target && event.target.id === "__search" && event.target.checked) want();
-  }, true);
-  document.addEventListener("focusin", function (event) {
-    if (event.target && event.target.matches && event.target.matches("[data-md-component=search-query]")) want();
-  }, true);
+  document.addEventListener("change", function (e) { if (e.target.id === "__search" && e.target.checked) want(); }, true);
+  document.addEventListener("focusin", function (e) { if (e.target.matches("[data-md-component=search-query]")) want(); }, true);
 })();
