@@ -1,8 +1,9 @@
 """Benchmark of `policy-site`: build time against the number of schools, the generator's overhead
 over plain MkDocs, edit-to-reload latency in `serve`, page weight and site size, peak memory.
 
-    python benchmarks/run.py --out benchmarks/out/results.json          # N = 1, 10, 50, 200
-    python benchmarks/run.py --sizes 1,10 --out benchmarks/out/quick.json  # a quick run
+    python benchmarks/run.py --out benchmarks/out/results.json          # N = 1, 10, 50, 200; handbooks 200 × 6
+    python benchmarks/run.py --sizes 1,10 --out benchmarks/out/quick.json  # a quick run (handbooks 10 × 6)
+    python benchmarks/run.py --sizes 200 --only handbook --jobs 2       # the handbook authority alone
 
 Not part of the tests. Everything runs in a temporary folder: a synthetic authority per size
 (benchmarks/authority.py) and a copy of this project for `serve --school parklands`; nothing
@@ -441,8 +442,10 @@ def site_weight(site: Path) -> dict:
             data = target.read_bytes()
             total += len(data)
             total_gz += len(data) if target.suffix in BINARY else _gz(data)
-        pages.append({"page": html.relative_to(site).as_posix(), "html": len(raw), "html_gz": _gz(raw), "first_load": total, "first_load_gz": total_gz})
+        pages.append({"page": html.relative_to(site).as_posix(), "html": len(raw), "html_gz": _gz(raw), "first_load": total, "first_load_gz": total_gz,
+                      "clause_page": b'class="clause"' in raw})
     largest = max(pages, key=lambda p: p["first_load_gz"])
+    clause_views = sorted(p["first_load_gz"] for p in pages if p["clause_page"])
     index = site / "search" / "search_index.json"
 
     def size(include_documents: bool) -> tuple[int, int]:
@@ -459,6 +462,7 @@ def site_weight(site: Path) -> dict:
     return {
         "pages": len(pages),
         "largest_first_load": largest,
+        "clause_page_first_load_gz": {"median": clause_views[len(clause_views) // 2], "max": clause_views[-1], "pages": len(clause_views)} if clause_views else None,
         "pages_over_150kb_gz": [p["page"] for p in pages if p["first_load_gz"] > 150 * 1024],
         "search_index": {"raw": index.stat().st_size, "gz": _gz(index.read_bytes())} if index.is_file() else None,
         "site_without_documents": {"raw": without[0], "gz": without[1]},
@@ -477,10 +481,15 @@ def kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB"
 
 
+def _clause_views(w: dict) -> str:
+    views = w.get("clause_page_first_load_gz")
+    return f"{kb(views['median'])} median, {kb(views['max'])} max gzip" if views else "(no clause page)"
+
+
 def report_weight(name: str, w: dict) -> None:
     big = w["largest_first_load"]
     print(f"  weight {name}: largest first load {big['page']} {kb(big['first_load'])} raw / {kb(big['first_load_gz'])} gzip "
-          f"(HTML {kb(big['html_gz'])} gzip); search index {kb(w['search_index']['raw'])} / {kb(w['search_index']['gz'])}; "
+          f"(HTML {kb(big['html_gz'])} gzip); a clause page's first load {_clause_views(w)}; search index {kb(w['search_index']['raw'])} / {kb(w['search_index']['gz'])}; "
           f"site without PDFs/Word {kb(w['site_without_documents']['raw'])} / {kb(w['site_without_documents']['gz'])}, "
           f"with {kb(w['site_with_documents']['raw'])}; missing local references: {len(w['missing_local_references'])}", flush=True)
 
@@ -500,19 +509,28 @@ def features() -> dict:
             "prepare_accepts_documents": "documents" in params, "libyaml_sources": "CSafeLoader" in inspect.getsource(sources)}
 
 
+PARTS = {"builds", "edit", "handbook", "overhead", "serve", "weight"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,10,50,200", help="numbers of schools (default 1,10,50,200)")
     parser.add_argument("--jobs", default="1,2", help="values of --jobs (default 1,2)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for N ≤ 10 and the overhead (default 3)")
     parser.add_argument("--edits", type=int, default=5, help="clause edits per serve measurement (default 5)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,edit,overhead,serve,weight")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,edit,handbook,overhead,serve,weight")
+    parser.add_argument("--only", default="", help="comma-separated parts to run (default: all)")
+    parser.add_argument("--models", type=int, default=6, help="models every school of the handbook authority adopts (default 6)")
+    parser.add_argument("--handbook-sizes", default="", help="numbers of schools of the handbook authority (default: the largest of --sizes)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x]
     jobs = [int(x) for x in args.jobs.split(",") if x]
     skip = set(filter(None, args.skip.split(",")))
+    if args.only:
+        skip |= PARTS - set(args.only.split(","))
+    handbook_sizes = [int(x) for x in args.handbook_sizes.split(",") if x] or [max(sizes)]
     work = Path(tempfile.mkdtemp(prefix="policy-site-bench-"))
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "load_at_start": list(os.getloadavg())},
@@ -525,9 +543,12 @@ def main() -> None:
             results["builds"] = bench_builds(work, sizes, jobs, args.repeat)
         if "edit" not in skip:
             results["edit"] = bench_edit(work, sizes, jobs[-1])
+        if "handbook" not in skip:
+            results["handbook"] = bench_handbook(work, handbook_sizes, args.models, jobs[-1])
         if "overhead" not in skip:
             results["overhead"] = bench_overhead(work, args.repeat)
-        project = copy_project(work / "project")
+        if {"serve", "weight"} - skip:
+            project = copy_project(work / "project")
         if "serve" not in skip:
             logs = args.out.parent
             logs.mkdir(parents=True, exist_ok=True)
@@ -580,6 +601,43 @@ def print_table(results: dict) -> None:
         big = w["largest_first_load"]
         print(f"weight {name}: largest page {big['page']} {kb(big['first_load_gz'])} gzip first load; search index {kb(w['search_index']['gz'])} gzip;"
               f" site without PDFs {kb(w['site_without_documents']['raw'])} ({kb(w['site_without_documents']['gz'])} gzip)")
+    print_targets(results)
+
+
+def _targets(results: dict) -> list[tuple[str, str, str]]:
+    """(what, measured, the issue's target) for every figure of this run that has a target."""
+    rows = []
+    for h in results.get("handbook", []):
+        name = f"{h['schools']} schools x {h['models']} models, jobs {h['jobs']}"
+        rows.append((f"{name}: cold (HTML, PDFs, Word)", f"{h['cold']['wall_s']:.0f} s ({h['cold']['cpu_per_school_s']:.2f} CPU-s a school)",
+                     "<= 300 s at 200 x 6"))
+        rows.append((f"{name}: edit to a model clause all adopt, / cold", f"{h['shared_clause_edit_over_cold']:.2f} (CPU {h['shared_clause_edit_over_cold_cpu']:.2f})", "<= 0.25"))
+        rows.append((f"{name}: edit to one school's file", f"{h['school_edit']['wall_s']:.2f} s ({h['school_edit']['rebuilt']} school rebuilt)", "<= 3 s"))
+        rows.append((f"{name}: peak memory (largest process)", f"{h['cold']['max_rss_mb']:.0f} MB", "flat in N"))
+    for e in results.get("edit", []):
+        d = e["documents_cpu_per_policy_s"]
+        rows.append((f"documents, CPU-s a policy (cold cache, N={e['schools']})", f"{d['cold_cache']:.3f}", "<= 0.15"))
+    if "overhead" in results:
+        o = results["overhead"]
+        rows.append(("one school, one policy: policy-site / plain mkdocs", f"{o['ratio']:.2f}x", "<= 1.3x"))
+    for s in results.get("serve", []):
+        rows.append((f"serve {s['school']}: clause saved -> page served, median", f"{s['median_s']:.2f} s", "<= 0.5 s"))
+    for name, w in results.get("weight", {}).get("schools", {}).items():
+        views = w.get("clause_page_first_load_gz")
+        if views:
+            rows.append((f"{name}: a clause page's first view (median / max)", f"{kb(views['median'])} / {kb(views['max'])} gzip", "<= 60 KB gzip"))
+        rows.append((f"{name}: site without PDFs and Word files", kb(w["site_without_documents"]["raw"]), "<= 1.0 MB"))
+    return rows
+
+
+def print_targets(results: dict) -> None:
+    rows = _targets(results)
+    if rows:
+        width = max(len(r[0]) for r in rows)
+        print(f"\n{'':{width}}  measured{'':22}  target")
+        for what, measured, target in rows:
+            print(f"{what:{width}}  {measured:30}  {target}")
+        print(f"load average: start {results['machine']['load_at_start']}, end {results['machine'].get('load_at_end')}")
 
 
 if __name__ == "__main__":

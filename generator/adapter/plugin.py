@@ -27,10 +27,10 @@ from generator.adapter.private import ServedDocument, guard_server, poll_often, 
 from generator.adapter.serving import error_page, failure_line, problem_lines
 from generator.adapter.theme_files import (
     is_unused_theme_file,
+    lighter_page,
     purge_theme_css,
     search_languages,
     unused_theme_files,
-    without_template_indentation,
 )
 from generator.core.a11y import table_headers
 from generator.core.resolve import Handbook
@@ -210,10 +210,10 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         return self.site.fill(markdown) if not page.file.generated_by else markdown
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return without_template_indentation(output)
+        return lighter_page(output)
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        return without_template_indentation(output_content) if template_name.endswith(".html") else output_content
+        return lighter_page(output_content) if template_name.endswith(".html") else output_content
 
     @event_priority(100)  # first, so that every other plugin (search included) sees the cleaned page
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -11,7 +11,9 @@ from mkdocs.config.defaults import MkDocsConfig
 
 
 PALETTE = re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css")
-"""Linked only when `theme.palette` is set; the school's colours are its own `assets/school.css`."""
+"""Material's colour schemes and named colours: the school's colours are its own `assets/school.css`.
+(`theme.palette` stays set: without it Material adds an inline script the pages' CSP refuses.)"""
+PALETTE_LINK = re.compile(r'<link rel="stylesheet" href="[^"]*/?assets/stylesheets/palette\.[0-9a-f]+\.min\.css">\s*')
 
 
 def search_languages(config: MkDocsConfig) -> list[str]:
@@ -82,7 +84,9 @@ def _outside_alternatives(selector: str) -> str:
 
 
 def _selectors(prelude: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in prelude:
         depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
         if char == "," and depth == 0:
@@ -151,6 +155,11 @@ def purge_theme_css(site: Path) -> None:
 
 VERBATIM = re.compile(r"(<(pre|textarea|script|style|code|kbd)\b.*?</\2>)", re.S | re.I)
 INDENTATION = re.compile(r"[ \t]*\n\s*")
+
+
+def lighter_page(html: str) -> str:
+    """A page as Material renders it, without the link to palette.css and the templates' indentation."""
+    return without_template_indentation(PALETTE_LINK.sub("", html, count=1))
 
 
 def without_template_indentation(html: str) -> str:
