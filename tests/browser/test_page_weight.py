@@ -17,7 +17,7 @@ def _gz(body: bytes, url: str) -> int:
 
 def test_a_clause_page_loads_at_most_60_kb_gzip_and_search_when_first_used(page, sites):
     responses = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto(sites.url(SCHOOL, CLAUSE_PAGE))
     page.wait_for_load_state("networkidle")
     first_view = {r.url: _gz(r.body(), r.url) for r in list(responses)}
