@@ -3,6 +3,7 @@ palette's colour schemes), left out of the build: every school would otherwise p
 identical files; and Material's style sheet cut to the rules the site's pages can use."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -133,11 +134,16 @@ def unused_css_removed(css: str, used: set[str], elsewhere: str = "") -> str:
 
     `elsewhere`: the site's other style sheets and scripts, which may read a custom property.
     """
+    read_elsewhere = set(VARIABLE.findall(elsewhere)) | {w for w in WORD.findall(elsewhere) if w.startswith("--")}
+    return _purged(css, frozenset(used & set(CLASS.findall(css))), frozenset(read_elsewhere))
+
+
+@functools.lru_cache(maxsize=8)  # a build worker's schools mostly use the same classes: parsed once
+def _purged(css: str, used: frozenset[str], read_elsewhere: frozenset[str]) -> str:
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    kept = "".join(_kept_rules(rules, used))
+    kept = "".join(_kept_rules(rules, set(used)))
     while True:
-        referenced = set(VARIABLE.findall(kept + elsewhere)) | {w for w in WORD.findall(elsewhere) if w.startswith("--")}
-        smaller = _without_unset_variables(kept, referenced)
+        smaller = _without_unset_variables(kept, set(VARIABLE.findall(kept)) | read_elsewhere)
         if smaller == kept:
             return kept
         kept = smaller
