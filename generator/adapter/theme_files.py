@@ -24,7 +24,7 @@ def search_languages(config: MkDocsConfig) -> list[str]:
 
 
 def is_unused_theme_file(path: str, languages: list[str]) -> bool:
-    """`path` (in the site) is a source map, or a search language pack the site does not use."""
+    """`path` (in the site) is a source map, the palette, or a search language pack the site does not use."""
     if not path.startswith("assets/"):
         return False
     if path.endswith(".map") or PALETTE.fullmatch(path):
@@ -39,7 +39,7 @@ def is_unused_theme_file(path: str, languages: list[str]) -> bool:
 
 
 def unused_theme_files(site: Path, languages: list[str]) -> list[Path]:
-    """Source maps, and search language packs for languages the site does not use.
+    """Source maps, the palette, and search language packs for languages the site does not use.
 
     Every school would otherwise publish ~2 MB of identical theme files it never loads.
     """
