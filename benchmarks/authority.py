@@ -1,5 +1,6 @@
-"""A synthetic local authority for the benchmark: one model policy of 120 clauses in 12 sections,
-adopted by N schools, each with a few overlays (omit, replace, append, insert).
+"""A synthetic local authority for the benchmark: one model policy of 120 clauses in 12 sections
+(or M such models: the handbook case), adopted by N schools, each with a few overlays of its own
+to every model it adopts (omit, replace, append, insert).
 
 Deterministic: the same N gives the same files. The project's real mkdocs.yml, docs/ and
 overrides/ are copied in, so the sites are built with the real theme set-up.
@@ -58,8 +59,18 @@ def _referenced(sections: list[list[str]]) -> set[str]:
     return {ids[k] for ids in sections for k in (1, 2, 4)}
 
 
-def model_files(seed: int = 7) -> dict[str, str]:
-    rng = random.Random(seed)
+TITLES = ("E-Safety Policy", "Anti-Bullying Policy", "Behaviour Policy", "Complaints Policy", "Health and Safety Policy",
+          "Whistleblowing Policy", "Charging and Remissions Policy", "Attendance Policy")
+
+
+def model_id(k: int) -> str:
+    """The k-th model (0: the one every benchmark has)."""
+    return POLICY_ID if k == 0 else f"model-{k + 1:02d}"
+
+
+def model_files(seed: int = 7, k: int = 0) -> dict[str, str]:
+    rng = random.Random(seed + k)
+    policy_id = model_id(k)
     sections = _clause_ids()
     files: dict[str, str] = {}
     layout = []
@@ -70,8 +81,8 @@ def model_files(seed: int = 7) -> dict[str, str]:
     layout.append({"id": "appendix-dos-donts", "appendix": "1", "title": "Do's and Don'ts", "dos_donts": True})
     layout.append({"id": "appendix-forms", "appendix": "2", "title": "Forms", "forms": ["staff-declaration", "incident-log"]})
     policy = {
-        "id": POLICY_ID,
-        "title": "E-Safety Policy",
+        "id": policy_id,
+        "title": TITLES[k % len(TITLES)],
         "subtitle": "Digital safety, social media and acceptable use",
         "metadata": {
             "model_source": "Synthetic County Council",
@@ -89,7 +100,7 @@ def model_files(seed: int = 7) -> dict[str, str]:
         },
         "sections": layout,
     }
-    files[f"policies/{POLICY_ID}/policy.yml"] = yaml.safe_dump(policy, sort_keys=False, allow_unicode=True)
+    files[f"policies/{policy_id}/policy.yml"] = yaml.safe_dump(policy, sort_keys=False, allow_unicode=True)
     for s, ids in enumerate(sections):
         for c, clause_id in enumerate(ids):
             meta = {"id": clause_id}
@@ -107,7 +118,7 @@ def model_files(seed: int = 7) -> dict[str, str]:
             if c == 5:
                 target = sections[(s + 1) % SECTIONS][2]
                 body.append(f"See also [[{target}]] and [[appendix-forms]].")
-            files[f"policies/{POLICY_ID}/clauses/{clause_id}.md"] = "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n" + "\n\n".join(body) + "\n"
+            files[f"policies/{policy_id}/clauses/{clause_id}.md"] = "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n" + "\n\n".join(body) + "\n"
     items = []
     for s, ids in enumerate(sections):
         for k, clause_id in enumerate((ids[1], ids[4])):
@@ -118,11 +129,11 @@ def model_files(seed: int = 7) -> dict[str, str]:
                 "clauses": [clause_id],
                 "topic": TOPICS[(s + k) % len(TOPICS)],
             })
-    files[f"policies/{POLICY_ID}/dos-donts.yml"] = yaml.safe_dump(
+    files[f"policies/{policy_id}/dos-donts.yml"] = yaml.safe_dump(
         {"title": "How to stay safe online: Do's and Don'ts", "outro": "More tips are available from the UK Safer Internet Centre.", "items": items},
         sort_keys=False,
     )
-    files[f"policies/{POLICY_ID}/forms/staff-declaration.yml"] = yaml.safe_dump({
+    files[f"policies/{policy_id}/forms/staff-declaration.yml"] = yaml.safe_dump({
         "id": "staff-declaration",
         "title": "Staff declaration",
         "intro": "Return this form to {{ esl_name }} once you have read the policy.",
@@ -135,7 +146,7 @@ def model_files(seed: int = 7) -> dict[str, str]:
         "declaration": "I have read and understand the E-Safety Policy of {{ school_name }} and agree to follow it.",
         "required_by": [sections[0][2]],
     }, sort_keys=False)
-    files[f"policies/{POLICY_ID}/forms/incident-log.yml"] = yaml.safe_dump({
+    files[f"policies/{policy_id}/forms/incident-log.yml"] = yaml.safe_dump({
         "id": "incident-log",
         "title": "Online safety incident report log",
         "tables": [{"id": "log", "columns": ["Date", "Where the incident took place", "Description of the incident", "Action taken"], "rows": 12}],
@@ -144,32 +155,38 @@ def model_files(seed: int = 7) -> dict[str, str]:
     return files
 
 
-def school_file(i: int, seed: int = 7) -> str:
-    rng = random.Random(seed * 10_000 + i)
+def _overlays(rng: random.Random, i: int, k: int) -> dict:
     sections = _clause_ids()
     referenced = _referenced(sections)
     free = [c for ids in sections for c in ids[3:7] if c not in referenced]
     omit, replace, append, after = rng.sample(free, 4)
+    local = f"local-{i:03d}" if k == 0 else f"local-{i:03d}-{k + 1}"
+    return {
+        "metadata": {"review_due": "Summer 2031"},
+        "variables": {"esl_name": f"Alex Example {i}"},
+        "omit": [omit],
+        "replace": {replace: _paragraph(rng, 60)},
+        "append": {append: _paragraph(rng, 30)},
+        "insert": [{"after": after, "clause": {"id": local, "title": "Local arrangements", "text": _paragraph(rng, 50)}}],
+    }
+
+
+def school_file(i: int, seed: int = 7, models: int = 1) -> str:
+    rng = random.Random(seed * 10_000 + i)
     school = {
         "id": f"school-{i:03d}",
         "name": f"Synthetic Primary School {i:03d}",
         "short_name": f"School {i:03d}",
         "branding": {"primary_color": COLOURS[i % len(COLOURS)]},
         "facts": {"head_title": "Executive Headteacher"},
-        "policies": {POLICY_ID: {
-            "metadata": {"review_due": "Summer 2031"},
-            "variables": {"esl_name": f"Alex Example {i}"},
-            "omit": [omit],
-            "replace": {replace: _paragraph(rng, 60)},
-            "append": {append: _paragraph(rng, 30)},
-            "insert": [{"after": after, "clause": {"id": f"local-{i:03d}", "title": "Local arrangements", "text": _paragraph(rng, 50)}}],
-        }},
+        "policies": {model_id(k): _overlays(rng, i, k) for k in range(models)},
     }
     return yaml.safe_dump(school, sort_keys=False, allow_unicode=True)
 
 
-def make_authority(root: Path, schools: int, git: bool = True) -> Path:
-    """Write the authority into `root` (which must not exist); with `git`, as one commit."""
+def make_authority(root: Path, schools: int, git: bool = True, models: int = 1) -> Path:
+    """Write the authority into `root` (which must not exist); with `git`, as one commit.
+    `models`: how many model policies there are, every school adopting each with overlays of its own."""
     root.mkdir(parents=True)
     for name in SITE_FILES:
         src = ROOT / name
@@ -177,8 +194,8 @@ def make_authority(root: Path, schools: int, git: bool = True) -> Path:
             shutil.copytree(src, root / name)
         else:
             shutil.copy2(src, root / name)
-    files = model_files()
-    files.update({f"policies/schools/school-{i:03d}.yml": school_file(i) for i in range(1, schools + 1)})
+    files = {path: text for k in range(models) for path, text in model_files(k=k).items()}
+    files.update({f"policies/schools/school-{i:03d}.yml": school_file(i, models=models) for i in range(1, schools + 1)})
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,9 @@
 """Benchmark of `policy-site`: build time against the number of schools, the generator's overhead
 over plain MkDocs, edit-to-reload latency in `serve`, page weight and site size, peak memory.
 
-    python benchmarks/run.py --out benchmarks/out/results.json          # N = 1, 10, 50, 200
-    python benchmarks/run.py --sizes 1,10 --out benchmarks/out/quick.json  # a quick run
+    python benchmarks/run.py --out benchmarks/out/results.json          # N = 1, 10, 50, 200; handbooks 200 × 6
+    python benchmarks/run.py --sizes 1,10 --out benchmarks/out/quick.json  # a quick run (handbooks 10 × 6)
+    python benchmarks/run.py --sizes 200 --only handbook --jobs 2       # the handbook authority alone
 
 Not part of the tests. Everything runs in a temporary folder: a synthetic authority per size
 (benchmarks/authority.py) and a copy of this project for `serve --school parklands`; nothing
@@ -266,6 +267,46 @@ def bench_edit(work: Path, sizes: list[int], jobs: int) -> list[dict]:
     return rows
 
 
+# (g): the handbook authority: N schools × M models, cold and incremental --------------------------
+
+def _build_row(r: dict, n: int) -> dict:
+    return {"wall_s": round(r["wall"], 3), "cpu_s": round(r["cpu"], 3), "cpu_per_school_s": round(r["cpu"] / n, 3),
+            "max_rss_mb": round(r["max_rss_kb"] / 1024, 1), "rebuilt": len(school_seconds(r["stderr"]))}
+
+
+def bench_handbook(work: Path, sizes: list[int], models: int, jobs: int) -> list[dict]:
+    """N schools each adopting `models` models with overlays of their own: a cold build (HTML and
+    every PDF and Word file, the document cache empty), then `build` as an editor runs it after an
+    edit to one model clause every school adopts, and after an edit to one school's file."""
+    rows = []
+    for n in sizes:
+        root = make_authority(work / f"handbook-{n}x{models}", n, models=models)
+        clause, school = shared_clause(root), root / "policies" / "schools" / "school-001.yml"
+        originals = {clause: clause.read_text(encoding="utf-8"), school: school.read_text(encoding="utf-8")}
+        build = [POLICY_SITE, "--root", str(root), "build", "--jobs", str(jobs), "--site-dir", str(root / "site")]
+        row: dict = {"schools": n, "models": models, "jobs": jobs, "load": [load()]}
+        try:
+            clear_documents(root)
+            row["cold"] = _build_row(timed(build), n)
+            print(f"  handbook {n}x{models} jobs={jobs}: cold {row['cold']['wall_s']:.1f} s ({row['cold']['cpu_per_school_s']:.2f} CPU-s a school,"
+                  f" peak RSS {row['cold']['max_rss_mb']:.0f} MB; load {row['load'][0]} → {load()})", flush=True)
+            _edited(clause, originals[clause], 1)
+            row["shared_clause_edit"] = _build_row(timed(build), n)
+            row["shared_clause_edit_over_cold"] = round(row["shared_clause_edit"]["wall_s"] / row["cold"]["wall_s"], 2)
+            row["shared_clause_edit_over_cold_cpu"] = round(row["shared_clause_edit"]["cpu_s"] / row["cold"]["cpu_s"], 2)
+            school.write_text(originals[school].replace("Summer 2031", "Autumn 2031", 1), encoding="utf-8")
+            row["school_edit"] = _build_row(timed(build), n)
+        finally:
+            for path, text in originals.items():
+                path.write_text(text, encoding="utf-8")
+        row["load"].append(load())
+        rows.append(row)
+        print(f"  handbook {n}x{models}: after a shared clause edit {row['shared_clause_edit']['wall_s']:.1f} s"
+              f" ({row['shared_clause_edit_over_cold']:.2f}x cold, CPU {row['shared_clause_edit_over_cold_cpu']:.2f}x; {row['shared_clause_edit']['rebuilt']} schools rebuilt),"
+              f" after an edit to one school's file {row['school_edit']['wall_s']:.2f} s ({row['school_edit']['rebuilt']} rebuilt) (load {row['load']})", flush=True)
+    return rows
+
+
 # (c): edit-to-reload latency in serve -----------------------------------------------------------
 
 def copy_project(dest: Path) -> Path:
@@ -401,8 +442,10 @@ def site_weight(site: Path) -> dict:
             data = target.read_bytes()
             total += len(data)
             total_gz += len(data) if target.suffix in BINARY else _gz(data)
-        pages.append({"page": html.relative_to(site).as_posix(), "html": len(raw), "html_gz": _gz(raw), "first_load": total, "first_load_gz": total_gz})
+        pages.append({"page": html.relative_to(site).as_posix(), "html": len(raw), "html_gz": _gz(raw), "first_load": total, "first_load_gz": total_gz,
+                      "clause_page": b'class="clause"' in raw})
     largest = max(pages, key=lambda p: p["first_load_gz"])
+    clause_views = sorted(p["first_load_gz"] for p in pages if p["clause_page"])
     index = site / "search" / "search_index.json"
 
     def size(include_documents: bool) -> tuple[int, int]:
@@ -419,6 +462,7 @@ def site_weight(site: Path) -> dict:
     return {
         "pages": len(pages),
         "largest_first_load": largest,
+        "clause_page_first_load_gz": {"median": clause_views[len(clause_views) // 2], "max": clause_views[-1], "pages": len(clause_views)} if clause_views else None,
         "pages_over_150kb_gz": [p["page"] for p in pages if p["first_load_gz"] > 150 * 1024],
         "search_index": {"raw": index.stat().st_size, "gz": _gz(index.read_bytes())} if index.is_file() else None,
         "site_without_documents": {"raw": without[0], "gz": without[1]},
@@ -437,10 +481,15 @@ def kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB"
 
 
+def _clause_views(w: dict) -> str:
+    views = w.get("clause_page_first_load_gz")
+    return f"{kb(views['median'])} median, {kb(views['max'])} max gzip" if views else "(no clause page)"
+
+
 def report_weight(name: str, w: dict) -> None:
     big = w["largest_first_load"]
     print(f"  weight {name}: largest first load {big['page']} {kb(big['first_load'])} raw / {kb(big['first_load_gz'])} gzip "
-          f"(HTML {kb(big['html_gz'])} gzip); search index {kb(w['search_index']['raw'])} / {kb(w['search_index']['gz'])}; "
+          f"(HTML {kb(big['html_gz'])} gzip); a clause page's first load {_clause_views(w)}; search index {kb(w['search_index']['raw'])} / {kb(w['search_index']['gz'])}; "
           f"site without PDFs/Word {kb(w['site_without_documents']['raw'])} / {kb(w['site_without_documents']['gz'])}, "
           f"with {kb(w['site_with_documents']['raw'])}; missing local references: {len(w['missing_local_references'])}", flush=True)
 
@@ -460,19 +509,28 @@ def features() -> dict:
             "prepare_accepts_documents": "documents" in params, "libyaml_sources": "CSafeLoader" in inspect.getsource(sources)}
 
 
+PARTS = {"builds", "edit", "handbook", "overhead", "serve", "weight"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,10,50,200", help="numbers of schools (default 1,10,50,200)")
     parser.add_argument("--jobs", default="1,2", help="values of --jobs (default 1,2)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for N ≤ 10 and the overhead (default 3)")
     parser.add_argument("--edits", type=int, default=5, help="clause edits per serve measurement (default 5)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,edit,overhead,serve,weight")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: builds,edit,handbook,overhead,serve,weight")
+    parser.add_argument("--only", default="", help="comma-separated parts to run (default: all)")
+    parser.add_argument("--models", type=int, default=6, help="models every school of the handbook authority adopts (default 6)")
+    parser.add_argument("--handbook-sizes", default="", help="numbers of schools of the handbook authority (default: the largest of --sizes)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x]
     jobs = [int(x) for x in args.jobs.split(",") if x]
     skip = set(filter(None, args.skip.split(",")))
+    if args.only:
+        skip |= PARTS - set(args.only.split(","))
+    handbook_sizes = [int(x) for x in args.handbook_sizes.split(",") if x] or [max(sizes)]
     work = Path(tempfile.mkdtemp(prefix="policy-site-bench-"))
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "load_at_start": list(os.getloadavg())},
@@ -485,9 +543,12 @@ def main() -> None:
             results["builds"] = bench_builds(work, sizes, jobs, args.repeat)
         if "edit" not in skip:
             results["edit"] = bench_edit(work, sizes, jobs[-1])
+        if "handbook" not in skip:
+            results["handbook"] = bench_handbook(work, handbook_sizes, args.models, jobs[-1])
         if "overhead" not in skip:
             results["overhead"] = bench_overhead(work, args.repeat)
-        project = copy_project(work / "project")
+        if {"serve", "weight"} - skip:
+            project = copy_project(work / "project")
         if "serve" not in skip:
             logs = args.out.parent
             logs.mkdir(parents=True, exist_ok=True)
@@ -540,6 +601,43 @@ def print_table(results: dict) -> None:
         big = w["largest_first_load"]
         print(f"weight {name}: largest page {big['page']} {kb(big['first_load_gz'])} gzip first load; search index {kb(w['search_index']['gz'])} gzip;"
               f" site without PDFs {kb(w['site_without_documents']['raw'])} ({kb(w['site_without_documents']['gz'])} gzip)")
+    print_targets(results)
+
+
+def _targets(results: dict) -> list[tuple[str, str, str]]:
+    """(what, measured, the issue's target) for every figure of this run that has a target."""
+    rows = []
+    for h in results.get("handbook", []):
+        name = f"{h['schools']} schools x {h['models']} models, jobs {h['jobs']}"
+        rows.append((f"{name}: cold (HTML, PDFs, Word)", f"{h['cold']['wall_s']:.0f} s ({h['cold']['cpu_per_school_s']:.2f} CPU-s a school)",
+                     "<= 300 s at 200 x 6"))
+        rows.append((f"{name}: edit to a model clause all adopt, / cold", f"{h['shared_clause_edit_over_cold']:.2f} (CPU {h['shared_clause_edit_over_cold_cpu']:.2f})", "<= 0.25"))
+        rows.append((f"{name}: edit to one school's file", f"{h['school_edit']['wall_s']:.2f} s ({h['school_edit']['rebuilt']} school rebuilt)", "<= 3 s"))
+        rows.append((f"{name}: peak memory (largest process)", f"{h['cold']['max_rss_mb']:.0f} MB", "flat in N"))
+    for e in results.get("edit", []):
+        d = e["documents_cpu_per_policy_s"]
+        rows.append((f"documents, CPU-s a policy (cold cache, N={e['schools']})", f"{d['cold_cache']:.3f}", "<= 0.15"))
+    if "overhead" in results:
+        o = results["overhead"]
+        rows.append(("one school, one policy: policy-site / plain mkdocs", f"{o['ratio']:.2f}x", "<= 1.3x"))
+    for s in results.get("serve", []):
+        rows.append((f"serve {s['school']}: clause saved -> page served, median", f"{s['median_s']:.2f} s", "<= 0.5 s"))
+    for name, w in results.get("weight", {}).get("schools", {}).items():
+        views = w.get("clause_page_first_load_gz")
+        if views:
+            rows.append((f"{name}: a clause page's first view (median / max)", f"{kb(views['median'])} / {kb(views['max'])} gzip", "<= 60 KB gzip"))
+        rows.append((f"{name}: site without PDFs and Word files", kb(w["site_without_documents"]["raw"]), "<= 1.0 MB"))
+    return rows
+
+
+def print_targets(results: dict) -> None:
+    rows = _targets(results)
+    if rows:
+        width = max(len(r[0]) for r in rows)
+        print(f"\n{'':{width}}  measured{'':22}  target")
+        for what, measured, target in rows:
+            print(f"{what:{width}}  {measured:30}  {target}")
+        print(f"load average: start {results['machine']['load_at_start']}, end {results['machine'].get('load_at_end')}")
 
 
 if __name__ == "__main__":

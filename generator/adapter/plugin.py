@@ -25,7 +25,13 @@ from mkdocs.structure.pages import Page
 from generator.adapter.documents import ServedDocuments, write_atomically
 from generator.adapter.private import ServedDocument, guard_server, poll_often, theme_env
 from generator.adapter.serving import error_page, failure_line, problem_lines
-from generator.adapter.theme_files import is_unused_theme_file, search_languages, unused_theme_files
+from generator.adapter.theme_files import (
+    is_unused_theme_file,
+    lighter_page,
+    purge_theme_css,
+    search_languages,
+    unused_theme_files,
+)
 from generator.core.a11y import table_headers
 from generator.core.resolve import Handbook
 from generator.core.sanitize import clean_html
@@ -145,6 +151,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         for folder in sorted(site.glob("assets/**/"), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+        purge_theme_css(site)
         if self.documents is not None:
             self.documents.start()
 
@@ -201,6 +208,12 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self.site.fill(markdown) if not page.file.generated_by else markdown
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return lighter_page(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return lighter_page(output_content) if template_name.endswith(".html") else output_content
 
     @event_priority(100)  # first, so that every other plugin (search included) sees the cleaned page
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
