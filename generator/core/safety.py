@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
-from typing import Iterable, Protocol
+from typing import Iterable
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from generator.errors import Problem
 from generator.core.sanitize import ATTRIBUTES, GLOBAL_ATTRIBUTES, SUBRESOURCE_ATTRIBUTES, TAGS, is_local, other_host, scheme_allowed
+from generator.sources.limits import Source
 
 URL_ATTRIBUTES = SUBRESOURCE_ATTRIBUTES | {"href", "action", "formaction", "cite", "longdesc", "ping"}
 INLINE_LINK = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?((?:[^\s()>]|\([^\s()]*\))*)")
@@ -27,15 +28,6 @@ ELEMENT_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 SCRIPT_URL = "a script or data: URL in source text ('{0}'); expected an https://, mailto: or tel: link"
 OUTSIDE_FILE = "an image or other file from another host ('{0}') in source text; expected a file inside the site (put it under docs/ and link it relatively), as pages make no request to another host"
-
-
-class Located(Protocol):
-    @property
-    def text(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def line(self) -> int: ...
 
 
 def _line(text: str, pos: int) -> int:
@@ -137,7 +129,7 @@ def _attr_list_problems(text: str) -> Iterable[tuple[int, str]]:
                 yield _line(text, m.start()), problem
 
 
-def unsafe(texts: Iterable[Located]) -> list[Problem]:
+def unsafe(texts: Iterable[Source]) -> list[Problem]:
     problems = []
     for t in texts:
         found = [*_html_problems(t.text), *_link_problems(t.text), *_attr_list_problems(t.text)]
