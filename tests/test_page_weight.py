@@ -1,6 +1,6 @@
 """Page weight of the built sites (issue 15), by measuring them: sizes are not timings, the same
 sources always give the same bytes. What a page loads is read from its HTML (the browser test
-tests/browser/test_page_weight.py checks the same in Chromium, search included); what the theme
+tests/browser/test_first_view.py checks the same in Chromium, search included); what the theme
 left out must not be missed: every local reference of every page resolves."""
 from __future__ import annotations
 
