@@ -32,7 +32,7 @@ from generator.adapter.theme_files import (
     search_languages,
     unused_theme_files,
 )
-from generator.core.a11y import table_headers
+from generator.core.a11y import table_headers, unique_nav_labels
 from generator.core.resolve import Handbook
 from generator.core.sanitize import clean_html
 from generator.errors import Problem
@@ -210,7 +210,7 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         return self.site.fill(markdown) if not page.file.generated_by else markdown
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return lighter_page(output)
+        return lighter_page(unique_nav_labels(output))
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         return lighter_page(output_content) if template_name.endswith(".html") else output_content
