@@ -26,11 +26,14 @@ def _phrase(title: str) -> str:
 @pytest.mark.parametrize("school", sorted(CHECKED.schools))
 def test_each_section_is_found_by_its_title(search, school):
     missed = []
-    for section in CHECKED.schools[school].policies[0].sections:
+    policy = CHECKED.schools[school].policies[0]
+    for section in policy.sections:
         query = _phrase(section.title)
         search.open(school)
         results = search.type(query)[:TOP]
         pages = {urlsplit(r["href"]).path.rstrip("/").rsplit("/", 1)[-1] for r in results}
-        if section.id not in pages:
+        # A section titled as its policy (an imported document's opening) is found by the policy's own page.
+        wanted = {section.id, policy.policy.id} if query == _phrase(policy.policy.policy.model.title) else {section.id}
+        if not wanted & pages:
             missed.append(f"{section.id} ({query!r}): {[r['title'] for r in results]}")
     assert not missed, f"{school}: {len(missed)} section(s) not in the first {TOP} results:\n" + "\n".join(missed)
