@@ -97,7 +97,7 @@ def _public_clauses(clauses: tuple[Clause, ...]) -> list[Clause]:
 
 
 def _renumber(clauses: list[Clause], prefix: str) -> list[Clause]:
-    """Numbers as `variants.resolve` gives them, counting only the clauses that remain."""
+    """Numbers as `resolve.resolve_layers` gives them, counting only the clauses that remain."""
     groups: list[list] = [[prefix, 0]]  # per depth: the prefix its clauses take, how many are numbered
     out = []
     for clause in clauses:

@@ -37,7 +37,7 @@ class ClauseRef:
     parent: str | None
     depth: int
     label: str
-    """What the handbook calls it (`variants.clause_names`)."""
+    """What the handbook calls it (`resolve.clause_names`)."""
 
 
 @dataclass(frozen=True)
