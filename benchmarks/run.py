@@ -86,7 +86,7 @@ def clear_documents(root: Path) -> None:
 
 
 def school_seconds(stderr: str) -> list[float]:
-    return [float(s) for s in re.findall(r"^built \S+ \(([0-9.]+) s\)", stderr, re.M)]
+    return [float(s) for s in re.findall(r"^built \S+ \(([0-9.]+) s[,)]", stderr, re.M)]
 
 
 # (a) and (e): builds against N -------------------------------------------------------------

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, cast
+from typing import Callable
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,15 +23,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.adapter.documents import ServedDocuments, write_atomically
-from generator.adapter.private import ServedDocument, guard_server, poll_often, theme_env
+from generator.adapter.page_reuse import PageReuse, page_url
+from generator.adapter.handbook_search import install_search
+from generator.adapter.private import guard_server, poll_often, served_file, theme_env
 from generator.adapter.serving import error_page, failure_line, problem_lines
-from generator.adapter.theme_files import (
-    is_unused_theme_file,
-    lighter_page,
-    purge_theme_css,
-    search_languages,
-    unused_theme_files,
-)
+from generator.adapter.theme_files import is_unused_theme_file, lighter_page, search_languages, tidy_theme_files
 from generator.core.a11y import table_headers, unique_nav_labels
 from generator.core.resolve import Handbook
 from generator.core.sanitize import clean_html
@@ -62,10 +58,12 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
     served_pages: frozenset[str] = frozenset()
     """`serve` only: the pages of the latest good build, each of which shows `failed` while it lasts."""
     school_id = ""
+    reuse: PageReuse | None = None
+    """Given by `policy-site build` for one (dirty) build: the pages it may carry from the last."""
 
-    def use_handbook(self, handbook: Handbook) -> None:
+    def use_handbook(self, handbook: Handbook, reuse: PageReuse | None = None) -> None:
         """Build the next site from this already-checked handbook rather than load the project."""
-        self.handbook = handbook
+        self.handbook, self.reuse = handbook, reuse
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -128,45 +126,32 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         if self.failed is not None:
             return self._error_files(files, config)
         served = self.documents.linked if self.documents is not None else frozenset()
+        if self.reuse is not None:
+            self.reuse.start(config, [*self.site.files, *(f.src_uri for f in files)])
         for path, content in self.site.files.items():
             existing = files.get_file_from_path(path)
             if existing:
                 files.remove(existing)
-            if path in served:
-                document = cast(ServedDocument, ServedDocument.generated(config, path, content=content))
-                assert self.documents is not None  # only served documents are linked
-                document.store = self.documents
-                files.append(document)
+            if self.reuse is not None and isinstance(content, str) and path.endswith(".md"):
+                files.append(self.reuse.page(config, path, content))
+            elif path in served and self.documents is not None:
+                files.append(served_file(self.documents, config, path, content))
             else:
                 files.append(File.generated(config, path, content=content))
         if self.serving:
             self.served_pages = frozenset(f.dest_uri for f in files.documentation_pages())
+        if self.reuse is not None:
+            self.reuse.pages = [(page_url(f), f.dest_uri) for f in files.documentation_pages()]
         return files
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
-        self._install_search(config)
-        for path in unused_theme_files(site, search_languages(config)):
-            path.unlink()
-        for folder in sorted(site.glob("assets/**/"), reverse=True):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-        purge_theme_css(site)
+        if self.reuse is not None:
+            self.reuse.finish(site, site / search.INDEX)
+        install_search(config, log)
+        tidy_theme_files(site, search_languages(config))
         if self.documents is not None:
             self.documents.start()
-
-    def _install_search(self, config: MkDocsConfig) -> None:
-        """The handbook's search index and worker, over Material's: after the search plugin has
-        written its index (listed before this plugin), before the offline plugin inlines it (-100)."""
-        synonyms, problems = search.load_synonyms(Path(config.config_file_path).parent)
-        for problem in problems:
-            log.error(str(problem))
-        if problems:
-            raise PluginError(f"{search.SYNONYMS} has errors (listed above)")
-        try:
-            search.install(Path(config.site_dir), synonyms)
-        except FileNotFoundError as exc:
-            raise PluginError(str(exc)) from exc
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
         poll_often(server)

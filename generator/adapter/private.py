@@ -19,6 +19,7 @@ import functools
 from typing import Callable
 
 import jinja2
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File
 from mkdocs.theme import Theme
@@ -100,6 +101,13 @@ class ServedDocument(File):
         with self.store.lock:
             self._content = self.store.newest(self.src_uri, self.content_bytes)
             super().copy_file(dirty)
+
+
+def served_file(store: ServedDocuments, config: MkDocsConfig, path: str, content: str | bytes) -> File:
+    document = ServedDocument.generated(config, path, content=content)
+    assert isinstance(document, ServedDocument)
+    document.store = store
+    return document
 
 
 SERVE_POLL_SECONDS = 0.1

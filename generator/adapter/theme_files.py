@@ -174,3 +174,13 @@ def without_template_indentation(html: str) -> str:
     shows alike; text whose white space shows (pre, code, kbd, textarea, scripts, styles) is kept."""
     parts = VERBATIM.split(html)
     return "".join(INDENTATION.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
+
+
+def tidy_theme_files(site: Path, languages: list[str]) -> None:
+    """After the build: the theme's files no page uses removed, and its style sheet purged."""
+    for path in unused_theme_files(site, languages):
+        path.unlink()
+    for folder in sorted(site.glob("assets/**/"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    purge_theme_css(site)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 CACHE_FILE = ".build-cache.json"
+RECORDS = Path(".cache") / "pages"
 INPUT_DIRS = ("docs", "overrides")
 
 
@@ -56,6 +57,9 @@ class Outcome:
     seconds: float
     error: str | None = None
     cached: bool = False
+    carried: int | None = None
+    """Pages carried unchanged from the published site (generator.adapter.page_reuse), of `pages`."""
+    pages: int = 0
 
 
 def _warm_up() -> None:
@@ -70,25 +74,46 @@ def _warm_up() -> None:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
 
 
-def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, resolved: Handbook | None = None) -> Outcome:
+@dataclass(frozen=True)
+class Reuse:
+    """Where a school's previous build is, for its unchanged pages to be carried over."""
+
+    site_root: Path
+    """The published site."""
+    records: Path
+    """Where each school's page record is kept (generator.adapter.page_reuse)."""
+    shared: str
+    """The hash of what every school's site is made from (`shared_digest`)."""
+
+
+def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, resolved: Handbook | None = None,
+              reuse: Reuse | None = None) -> Outcome:
     """Build one school into `out`; `resolved`, when given, is its already-checked handbook, which
-    spares the worker loading and checking the whole project again for every school."""
+    spares the worker loading and checking the whole project again for every school; with `reuse`,
+    pages unchanged since the published build are linked from it instead of rendered again."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
+
+    from generator.adapter.page_reuse import PageReuse
 
     start = time.perf_counter()
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
     plugin = cast("PolicySitePlugin", config.plugins["policy-site"])
     plugin.config.school = school
     plugin.config.edition = edition
+    pages = None
+    if resolved is not None and reuse is not None:
+        pages = PageReuse(reuse.site_root / school, reuse.records / f"{school}.json", reuse.shared)
     if resolved is not None:
-        plugin.use_handbook(resolved)
+        plugin.use_handbook(resolved, pages)
     try:
-        mkdocs_build(config)
+        mkdocs_build(config, dirty=pages is not None)
     except (Abort, MkDocsException) as exc:
         return Outcome(school, time.perf_counter() - start, str(exc) or type(exc).__name__)
-    return Outcome(school, time.perf_counter() - start)
+    if pages is None:
+        return Outcome(school, time.perf_counter() - start)
+    return Outcome(school, time.perf_counter() - start, carried=len(pages.reused), pages=len(pages.pages))
 
 
 def _files_digest(paths: list[Path], root: Path) -> str:
@@ -103,14 +128,8 @@ def _folder_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
 
 
-def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[str, str]:
-    """Everything each school's site is made from: its sources and their git history, the shared
-    pages, the code, the options, and whether its review is overdue (a banner that depends on the date).
-
-    What schools share (their policy's folder, docs/, overrides/, the code) is read and hashed once.
-    """
-    from generator.outputs.status import overdue_banner
-
+def shared_digest(opts: Options) -> "hashlib._Hash":
+    """What every school's site is made from: the shared pages, the project's files, the code, the options."""
     root = opts.root
     shared = hashlib.sha256()
     project_files = sorted((root / "policies").glob("*.yml"))  # the legislation register, the search synonyms
@@ -119,6 +138,19 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str]) -> dict[st
     shared.update(_files_digest(code, CODE_DIR).encode())
     env = [os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "OFFLINE")]
     shared.update(json.dumps([opts.strict, opts.edition, *env]).encode())
+    return shared
+
+
+def input_hashes(opts: Options, checked: Checked, schools: list[str], shared: "hashlib._Hash | None" = None) -> dict[str, str]:
+    """Everything each school's site is made from: its sources and their git history, the shared
+    pages, the code, the options, and whether its review is overdue (a banner that depends on the date).
+
+    What schools share (their policy's folder, docs/, overrides/, the code) is read and hashed once.
+    """
+    from generator.outputs.status import overdue_banner
+
+    root = opts.root
+    shared = shared or shared_digest(opts)
     newest, commits, tags = policy_history(root)
     tagged: dict[str, list[str]] = {}
     for line in tags.splitlines():  # refs/tags/adopted/<school, layer or policy ID>[/<policy ID>]/<date> <object>
@@ -190,11 +222,13 @@ def build(
 
 def _build_locked(opts: Options, checked: Checked, schools: list[str], full_site: bool, progress) -> list[Outcome]:
     cache = _load_cache(opts.site_dir)
-    hashes = input_hashes(opts, checked, schools)
+    shared = shared_digest(opts)
+    hashes = input_hashes(opts, checked, schools, shared.copy())
     fresh = [s for s in schools if opts.force or cache.get(s) != hashes[s] or not (opts.site_dir / s / "index.html").is_file()]
     staging = publish.staging(opts.site_dir)
+    reuse = None if opts.force else Reuse(opts.site_dir, opts.root / RECORDS / opts.edition, shared.hexdigest())
     try:
-        outcomes = _run(opts, checked, fresh, staging, progress, total=len(schools))
+        outcomes = _run(opts, checked, fresh, staging, progress, len(schools), reuse)
         failed = [o for o in outcomes if o.error]
         if failed:
             raise BuildFailed("; ".join(f"{o.school}: {o.error}" for o in failed))
@@ -212,9 +246,9 @@ def _build_locked(opts: Options, checked: Checked, schools: list[str], full_site
     return outcomes
 
 
-def _run(opts: Options, checked: Checked, schools: list[str], staging: Path, progress, total: int) -> list[Outcome]:
+def _run(opts: Options, checked: Checked, schools: list[str], staging: Path, progress, total: int, reuse: Reuse | None) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    args = [(opts.root, s, staging / s, opts.strict, opts.edition, checked.schools.get(s)) for s in schools]
+    args = [(opts.root, s, staging / s, opts.strict, opts.edition, checked.schools.get(s), reuse) for s in schools]
     if opts.jobs <= 1 or len(schools) <= 1:
         _warm_up()
         for a in args:
@@ -265,6 +299,8 @@ def progress_printer(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:
 
     def show(outcome: Outcome, done: int, total: int) -> None:
         what = "unchanged, skipped" if outcome.cached else f"{outcome.seconds:.1f} s"
+        if outcome.carried:
+            what += f", {outcome.pages - outcome.carried} of {outcome.pages} pages rendered"
         if tty:
             bar = "#" * (20 * done // total)
             stream.write(f"\r[{bar:<20}] {done}/{total} {outcome.school} ({what})\033[K")

@@ -1,15 +1,12 @@
 """Rendered Markdown as JSON nodes for the Typst templates: the HTML the site shows, re-read into a tree."""
 from __future__ import annotations
-import functools
 import re
 from html.parser import HTMLParser
 from typing import Any, Iterable, Union
-import markdown
+from generator.core.markdown_html import clause_html
 from generator.core.render import Renderer
-import threading
 from generator.sources.model import XREF
 
-_CONVERTERS = threading.local()
 
 
 def _escape_label(text: str) -> str:
@@ -103,14 +100,6 @@ def _tidy(node: dict[str, Any], anchors: frozenset[str], pre: bool = False) -> d
     return node
 
 
-@functools.lru_cache(maxsize=8192)
-def _html(text: str) -> str:
-    """Markdown → HTML, remembered: most clauses read the same in every school a worker builds."""
-    if not hasattr(_CONVERTERS, "md"):
-        _CONVERTERS.md = markdown.Markdown(extensions=["tables", "attr_list"])
-    return _CONVERTERS.md.reset().convert(text)
-
-
 class MarkdownNodes:
     """Converts Markdown to the JSON nodes `common.typ` renders, for one document: `anchors`
     are the IDs labelled in it, so `#id` links to anything else become plain text."""
@@ -122,7 +111,7 @@ class MarkdownNodes:
         if not text or not text.strip():
             return None
         tree = _Tree()
-        tree.feed(_html(text))
+        tree.feed(clause_html(text))
         tree.close()
         return _tidy(tree.root, self.anchors)["c"]
 

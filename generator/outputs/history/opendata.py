@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
-import markdown
+from generator.core.markdown_html import clause_html
 from generator.dates import long_date, parse_policy_date
 from generator.outputs.history.report import blocks, html_blocks
 from generator.core.render import Renderer, section_page
@@ -111,7 +111,7 @@ class _ItemText(HTMLParser):
 def anchored_items(source: str) -> list[dict[str, str]]:
     """The list items of a clause's Markdown that carry an anchor (`{ #id }`), in order."""
     parser = _ItemText()
-    parser.feed(markdown.markdown(source, extensions=["attr_list"]))
+    parser.feed(clause_html(source))
     parser.close()
     return [item for item in parser.items if item["id"]]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import markdown
+from generator.core.markdown_html import clause_html
 
 from generator import TEMPLATES
 from generator.errors import Problem
@@ -92,7 +92,7 @@ def _clause_label(clause: dict[str, Any], fallback: str) -> str:
 
 def _clause_text(clause: dict[str, Any]) -> str:
     """The clause's Markdown as the words a reader sees (no list marks, link targets or `{ #id }` anchors)."""
-    rendered = markdown.markdown(clause["text"], extensions=["attr_list", "tables"])
+    rendered = clause_html(clause["text"])
     return _plain(TAG.sub("", BLOCK_TAG.sub(" ", rendered)))
 
 
