@@ -67,3 +67,19 @@ def test_two_builds_are_byte_identical(root, monkeypatch):
     different = [path for path in trees[0] if trees[0][path] != trees[1][path]]
     assert different == []
     assert any(path.endswith(".pdf") for path in trees[0]), "documents are part of the reproducible output"
+
+
+def test_an_edit_to_one_school_swaps_in_that_school_only(root):
+    build = lambda: policy_site("--root", str(root), "build", "--jobs", "1")  # noqa: E731
+    assert _counts(build()) == (2, 0)
+    site = root / "site"
+    folders = {p.name: p.stat().st_ino for p in site.iterdir() if p.is_dir()}
+    school = root / "policies/schools/alpha.yml"
+    school.write_text(school.read_text(encoding="utf-8").replace("Alpha School", "Alpha Primary School"), encoding="utf-8")
+    assert _counts(build()) == (1, 1)
+    after = {p.name: p.stat().st_ino for p in site.iterdir() if p.is_dir()}
+    assert after["beta"] == folders["beta"] and after["alpha"] != folders["alpha"]
+    assert "Alpha Primary School" in (site / "index.html").read_text(encoding="utf-8")
+    (root / "policies/schools/beta.yml").unlink()
+    assert _counts(build()) == (0, 1)
+    assert {p.name for p in site.iterdir() if p.is_dir()} == {"alpha"}

@@ -870,3 +870,20 @@ def test_a_word_footnote_goes_under_the_paragraph_citing_it(tmp_path: Path) -> N
     bodies = _bodies(folder)
     assert "All activities that are a part of the National Curriculum¹ are free of charge.\n\n¹ The national curriculum is a set of subjects and standards.\n" in bodies
     assert "We will ask parents for a voluntary contribution.\n" in bodies
+
+
+def test_a_bold_paragraph_running_over_lines_is_a_paragraph_not_a_heading(tmp_path: Path) -> None:
+    """Decoy's Online Safety: a bold paragraph's first line (short enough for a heading) was taken
+    for a clause title, cutting its sentence after 'whether they'."""
+    body = " ".join(["Staff follow this policy in every lesson, on every school trip and in every club after school."] * 3)
+    bold = ("If inappropriate material is found on the device it is up to the authorised member of staff to decide whether they "
+            "should delete that material, retain it as evidence (of a criminal offence or a breach of school discipline) or whether the "
+            "material is of such seriousness that it requires the involvement of the police.")
+    source = '#set page(width: 700pt, height: 842pt, margin: (top: 40pt, bottom: 50pt, x: 40pt))\n#set text(size: 10pt, lang: "en")\n'
+    source += f'#text(size: 18pt, weight: "bold")[Devices Policy]\n\n*Searching devices*\n\n{body}\n\n*{bold}*\n\n{body}\n'
+    pdf = tmp_path / "devices-policy.pdf"
+    pdf.write_bytes(typst.compile(source.encode(), ignore_system_fonts=True))
+    folder, _ = _import(tmp_path, pdf)
+    titles = [yaml.safe_load(t.split("---\n")[1]).get("title") or "" for t in _clauses(folder).values()]
+    assert not [t for t in titles if "inappropriate" in t]
+    assert any(b.strip("*\n").startswith("If inappropriate material is found") and b.rstrip("*\n").endswith("involvement of the police.") for b in _bodies(folder))

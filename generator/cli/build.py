@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
 
 from generator.dates import build_date
-from generator import CODE_DIR
 from generator.cli import publish
+from generator.cli.digests import code_digest, files_digest, folder_files
 from generator.outputs.history.git import policy_history
 from generator.outputs.site.offline import zip_site
 from generator.outputs.site import site_index
@@ -116,26 +116,13 @@ def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, re
     return Outcome(school, time.perf_counter() - start, carried=len(pages.reused), pages=len(pages.pages))
 
 
-def _files_digest(paths: list[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _folder_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file()]
-
-
 def shared_digest(opts: Options) -> "hashlib._Hash":
     """What every school's site is made from: the shared pages, the project's files, the code, the options."""
     root = opts.root
     shared = hashlib.sha256()
     project_files = sorted((root / "policies").glob("*.yml"))  # the legislation register, the search synonyms
-    shared.update(_files_digest([root / "mkdocs.yml", *project_files, *(p for folder in INPUT_DIRS for p in _folder_files(root / folder))], root).encode())
-    code = [p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    shared.update(_files_digest(code, CODE_DIR).encode())
+    shared.update(files_digest([root / "mkdocs.yml", *project_files, *(p for folder in INPUT_DIRS for p in folder_files(root / folder))], root).encode())
+    shared.update(code_digest().encode())
     env = [os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "OFFLINE")]
     shared.update(json.dumps([opts.strict, opts.edition, *env]).encode())
     return shared
@@ -163,13 +150,13 @@ def input_hashes(opts: Options, checked: Checked, schools: list[str], shared: "h
         digest = shared.copy()
         chain = [v.path for v in handbook.chain]
         touched = min((newest.get(path, len(commits)) for path in chain), default=len(commits))
-        digest.update(_files_digest([root / path for path in chain], root).encode())
+        digest.update(files_digest([root / path for path in chain], root).encode())
         for resolved in handbook.policies:
             folder = resolved.policy.policy.path.split("/")[1]
             if folder not in folders:
                 prefix = f"policies/{folder}/"
                 changed = min((i for path, i in newest.items() if path.startswith(prefix)), default=len(commits))
-                folders[folder] = (_files_digest(_folder_files(root / "policies" / folder), root), changed)
+                folders[folder] = (files_digest(folder_files(root / "policies" / folder), root), changed)
             files, changed = folders[folder]
             touched = min(touched, changed)
             digest.update(files.encode())
@@ -265,10 +252,16 @@ def _run(opts: Options, checked: Checked, schools: list[str], staging: Path, pro
 
 
 def _commit_site(opts: Options, checked: Checked, staging: Path, kept: list[str], hashes: dict[str, str]) -> None:
-    """Complete the staging folder (unchanged schools, index, zips, cache, marker), then swap it in whole."""
+    """Complete the staging folder (unchanged schools, index, zips, cache, marker), then swap it in
+    whole; or, when the site already holds exactly these schools, swap in the rebuilt ones only."""
+    index = site_index.index_html(checked, edition=opts.edition)
+    if kept and _holds_exactly(opts.site_dir, set(hashes)):
+        (staging / "index.html").write_text(index, encoding="utf-8")
+        _commit_schools(opts, staging, [s for s in hashes if s not in kept], hashes, staging / "index.html")
+        return
     for school in kept:
         publish.link_tree(opts.site_dir / school, staging / school)
-    (staging / "index.html").write_text(site_index.index_html(checked, edition=opts.edition), encoding="utf-8")
+    (staging / "index.html").write_text(index, encoding="utf-8")
     if opts.zips:
         for school in hashes:
             zip_site(staging / school, staging / f"{school}-offline.zip")
@@ -277,14 +270,25 @@ def _commit_site(opts: Options, checked: Checked, staging: Path, kept: list[str]
     publish.publish([publish.Swap.of(staging, opts.site_dir)], opts.site_dir)
 
 
-def _commit_schools(opts: Options, staging: Path, fresh: list[str], cache: dict[str, str]) -> None:
-    """Swap in each rebuilt school (and its zip); the rest of the site stays as it is."""
+def _holds_exactly(site: Path, schools: set[str]) -> bool:
+    """The published site is a site of exactly these schools (and their zips, if any)."""
+    if not (site / "index.html").is_file():
+        return False
+    folders = {p.name for p in site.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    return folders == schools
+
+
+def _commit_schools(opts: Options, staging: Path, fresh: list[str], cache: dict[str, str], index: Path | None = None) -> None:
+    """Swap in each rebuilt school (and its zip), and the site's `index` if given; the rest of the
+    site stays as it is."""
     site = opts.site_dir
     zips = [zip_site(staging / school, staging / f"{school}-offline.zip") for school in fresh] if opts.zips else []
     publish.adopt(site)
     publish.publish([publish.Swap.of(staging / school, site / school) for school in fresh], site)
     for archive in zips:
         os.replace(archive, site / archive.name)
+    if index is not None:
+        os.replace(index, site / "index.html")
     _save_cache(site, cache)
 
 

@@ -12,7 +12,7 @@ import click
 from generator.cli.editors import register as register_editor_commands
 from generator.errors import Problem
 from generator.sources.reading import FolderReader
-from generator.core.validate import Checked, check
+from generator.core.validate import Checked, Verdicts, check
 
 ROOT_HELP = "Project folder holding policies/ and mkdocs.yml."
 
@@ -28,11 +28,12 @@ def _report(problems: list[Problem], strict: bool) -> bool:
     return not failing
 
 
-def _checked(root: Path, strict: bool, school: str | None = None) -> Checked:
-    """The sources checked, the search synonyms with them (editors keep both)."""
+def _checked(root: Path, strict: bool, school: str | None = None, verdicts: Verdicts | None = None) -> Checked:
+    """The sources checked, the search synonyms with them (editors keep both). With `verdicts`, a
+    school found without a problem before, from the same sources, is not judged again."""
     from generator.outputs.site.search import load_synonyms
 
-    checked = check(FolderReader(root), school)
+    checked = check(FolderReader(root), school, verdicts)
     checked.problems += load_synonyms(root)[1]
     if not _report(checked.problems, strict):
         raise SystemExit(1)
@@ -104,7 +105,10 @@ def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_d
     from generator.cli import build as b
     from generator.cli.publish import PublishError
 
-    checked = _checked(root, strict, school)
+    from generator.cli.verdicts import SchoolVerdicts
+
+    verdicts = SchoolVerdicts(root)
+    checked = _checked(root, strict, school, verdicts)
     if offline:
         os.environ["OFFLINE"] = "true"
     default_dir = root / ("site-offline" if offline else "site")
@@ -118,6 +122,7 @@ def build_cmd(root: Path, school: str | None, strict: bool, edition: str, site_d
     except PublishError as exc:
         click.echo(f"build refused: {exc}", err=True)
         raise SystemExit(1) from None
+    verdicts.save(set(checked.project.schools))
     built = sum(not o.cached for o in outcomes)
     click.echo(f"{built} built, {len(outcomes) - built} unchanged, in {opts.site_dir}")
     for outcome in outcomes if offline else []:

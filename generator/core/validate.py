@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from collections.abc import Set
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from generator.core.branding import check_branding
 from generator.errors import Problem, did_you_mean
@@ -40,7 +40,27 @@ class Checked:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def check(reader: Reader, school: str | None = None) -> Checked:
+class Verdicts(Protocol):
+    """Schools found without a problem before, from the same sources (kept by the caller)."""
+
+    def clean(self, handbook: Handbook) -> bool: ...
+
+    def record(self, handbook: Handbook) -> None: ...
+
+
+def school_sources(handbook: Handbook) -> tuple[set[str], tuple[str, ...]]:
+    """The school's files (its own and the layers it extends) and its policies' folders."""
+    return {v.path for v in handbook.chain}, tuple(f"policies/{r.policy.policy.path.split('/')[1]}/" for r in handbook.policies)
+
+
+def _untroubled(handbook: Handbook, problems: list[Problem]) -> bool:
+    files, folders = school_sources(handbook)
+    return not any(p.path in files or p.path.startswith(folders) for p in problems)
+
+
+def check(reader: Reader, school: str | None = None, verdicts: Verdicts | None = None) -> Checked:
+    """Every problem of the project (of `school` and what it adopts, when given). With `verdicts`,
+    a school found without a problem before from the same sources is resolved but not judged again."""
     project, problems = load_project(reader)
     checked = Checked(project, problems=problems)
     judged = _judged_policies(project, school)
@@ -59,6 +79,12 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += found
         if handbook is None:
             continue
+        if verdicts is not None and not found and verdicts.clean(handbook) and _untroubled(handbook, checked.problems):
+            checked.problems += check_branding(variant, reader)  # reads the logo, which the verdict does not cover
+            if variant.model.publish:
+                checked.schools[school_id] = handbook
+            continue
+        before = len(checked.problems)
         limited: list[Problem] = []
         for resolved in handbook.policies:
             view = layer_view(variant, resolved.policy.id)
@@ -69,6 +95,8 @@ def check(reader: Reader, school: str | None = None) -> Checked:
         checked.problems += check_branding(variant, reader)
         if variant.model.publish and not limited:
             checked.schools[school_id] = handbook
+        if verdicts is not None and not found and len(checked.problems) == before and _untroubled(handbook, checked.problems):
+            verdicts.record(handbook)
     if not project.policies and not project.unreadable:
         checked.problems.append(Problem("policies", 1, "no policy found; expected a folder policies/<policy-id>/ holding a policy.yml"))
     elif not project.schools and not any(p.path.startswith("policies/schools/") for p in checked.problems):

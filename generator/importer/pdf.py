@@ -300,6 +300,11 @@ def _blocks(lines: list[Line], removed: Removed) -> list[Block]:
             current, prev = None, lines[skip_to - 1]
             continue
         level = _heading_level(line, style)
+        if current is not None and prev is not None and _continues(prev, line, style):
+            if current.kind == "heading" and current.guessed and not level:  # a bold paragraph, not a title
+                current = blocks[-1] = Block("para", current.text, current.where, plain=current.plain)
+            elif current.kind == "para" and level and round(line.size * 2) / 2 not in style.heading_sizes:
+                level = 0  # its last, short line
         new = _breaks(prev, line, current, level, style)
         if new:
             current = _start(line, level, style, indents)
@@ -328,6 +333,14 @@ def _join_split_tables(blocks: list[Block]) -> list[Block]:
         prev.rows += rows
         prev.plain = " ".join(c for r in prev.rows for c in r)
     return out
+
+
+def _continues(prev: Line, line: Line, style: _Style) -> bool:
+    """The line goes on with the sentence of the line above: lower case, same page, no gap. A bold
+    paragraph's lines are then its lines, not a heading (Decoy's Online Safety lost half a
+    sentence to a clause title this way)."""
+    same_page = prev.page == line.page and line.top >= prev.top
+    return same_page and not line.bullet and line.text[:1].islower() and line.top - prev.bottom <= 0.45 * style.body
 
 
 def _sentence(block: Block) -> Block:
