@@ -6,13 +6,14 @@ folder replace the site (generator.cli.publish), so a failed build leaves the pr
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
@@ -243,11 +244,18 @@ def _run(opts: Options, checked: Checked, schools: list[str], staging: Path, pro
             if progress:
                 progress(outcomes[-1], len(outcomes), total)
         return outcomes
-    with ProcessPoolExecutor(max_workers=min(opts.jobs, len(schools)), initializer=_warm_up) as pool:
-        for future in as_completed([pool.submit(build_one, *a) for a in args]):
-            outcomes.append(future.result())
-            if progress:
-                progress(outcomes[-1], len(outcomes), total)
+    workers = min(opts.jobs, len(schools))
+    waiting = iter(args)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        # a few schools queued per worker, not all: each queued school is its whole handbook, pickled
+        running = {pool.submit(build_one, *a) for a in itertools.islice(waiting, 2 * workers)}
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            running |= {pool.submit(build_one, *a) for a in itertools.islice(waiting, len(done))}
+            for future in done:
+                outcomes.append(future.result())
+                if progress:
+                    progress(outcomes[-1], len(outcomes), total)
     return outcomes
 
 
