@@ -61,3 +61,14 @@ def test_the_server_still_calls_builder_and_error_handler_by_those_names():
     code = inspect.getsource(LiveReloadServer)
     assert "self.builder()" in code, "LiveReloadServer no longer rebuilds through self.builder()"
     assert "self.error_handler(code)" in code, "LiveReloadServer no longer makes error pages with self.error_handler"
+
+
+def test_materials_search_plugin_still_merges_a_dirty_rebuild_through_search_index_prev(config):
+    from generator.adapter.private import forget_previous_search_index
+
+    search = config.plugins["material/search"]
+    assert "search_index_prev" in vars(search), "Material's search plugin no longer keeps the last index as search_index_prev"
+    assert "self.search_index_prev" in inspect.getsource(type(search).on_post_build)
+    search.search_index_prev = object()
+    forget_previous_search_index(config)
+    assert search.search_index_prev is None

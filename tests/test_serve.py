@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import signal
 import socket
 import subprocess
@@ -235,3 +236,27 @@ def test_a_saved_clause_is_served_then_its_pdf_follows_from_the_background(root)
         assert "Ring-fenced" in _pdf_text(_get_bytes(served, f"/{HANDBOOK_PDF}"))
         assert served.process.poll() is None
     assert "documents not made" not in served.output()
+
+
+def test_a_rebuild_renders_what_a_save_changed_and_keeps_the_rest_whole(root):
+    """`serve` rebuilds dirty (generator/adapter/page_reuse.py): the pages a save did not change are
+    kept, and still found by search; a change every page shows reaches every page."""
+    import json
+
+    clause = root / CLAUSE
+    school = root / "policies/schools/alpha.yml"
+    with serving(root, root.parent / "serve.log", "--school", "alpha") as served:
+        index = lambda: json.loads(served.get("/search/search_index.json")[1] or "{}").get("docs", [])  # noqa: E731
+        before = {d["location"] for d in index()}
+        assert {"model/intro/", "how-to-use/"} <= {loc.partition("#")[0] for loc in before}
+        clause.write_text(clause.read_text(encoding="utf-8").replace("This policy applies", "Ring-fenced: this policy applies"), encoding="utf-8")
+        served.wait_for(lambda: "Ring-fenced" in served.get("/model/intro/")[1], "the edited page")
+        served.wait_for(lambda: any("Ring-fenced" in d.get("text", "") for d in index()), "the edit in the search index")
+        assert {d["location"] for d in index()} == before
+        rendered = re.findall(r"^(\d+) of (\d+) pages rendered", served.output(), re.M)
+        assert rendered[0][0] == rendered[0][1] and int(rendered[-1][0]) < int(rendered[-1][1]) / 2, rendered
+        school.write_text(school.read_text(encoding="utf-8").replace("name: Alpha School", "name: Alpha Primary School"), encoding="utf-8")
+        served.wait_for(lambda: "Alpha Primary School" in served.get("/how-to-use/")[1], "the school's new name on a shared page")
+        for page in ("/", "/model/intro/", "/accessibility/"):
+            assert "Alpha Primary School" in served.get(page)[1], page
+        assert served.process.poll() is None

@@ -78,6 +78,15 @@ def site_signature(shared: str, config: MkDocsConfig, paths: list[str]) -> str:
     return digest.hexdigest()
 
 
+def project_digest(root: Path) -> str:
+    """The project's files a page is made from besides its Markdown, for `serve` (where the code
+    cannot change): mkdocs.yml, overrides/ (the templates) and docs/."""
+    digest = hashlib.sha256(FORMAT.encode())
+    for path in sorted(p for folder in ("overrides", "docs") for p in (root / folder).rglob("*") if p.is_file()) + [root / "mkdocs.yml"]:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def page_key(signature: str, path: str, content: str | bytes) -> str:
     data = content.encode("utf-8") if isinstance(content, str) else content
     return hashlib.sha256(f"{signature}\0{path}\0".encode() + data).hexdigest()
@@ -94,6 +103,8 @@ def carry(previous: Path, new: Path, made: str | None) -> bool:
     """Link (or copy) a page's published HTML into the new build if it is the HTML `made` hashes."""
     if made is None or file_hash(previous) != made:
         return False
+    if previous == new:  # `serve`: the page is already in place
+        return True
     new.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(previous, new)
@@ -119,12 +130,12 @@ def page_url(file: File) -> str:
 
 
 class PageReuse:
-    """One school's build, with the pages of its published site (`previous`) carried where they are
-    unchanged since the build `record` describes, which then describes this one."""
+    """One school's build, with the pages of its last site (`previous`: the published one, or in
+    `serve` the site being rebuilt) carried where they are unchanged since the build `before`
+    describes. This build's record is `record`, written to `path` if given."""
 
-    def __init__(self, previous: Path, record: Path, shared: str) -> None:
-        self.previous, self.path, self.shared = previous, record, shared
-        self.before = Record.read(record)
+    def __init__(self, previous: Path, before: Record, shared: str, path: Path | None = None) -> None:
+        self.previous, self.before, self.shared, self.path = previous, before, shared, path
         self.record = Record()
         self.signature = ""
         self.pages: list[tuple[str, str]] = []
@@ -155,7 +166,8 @@ class PageReuse:
             index_path.write_text(json.dumps({**index, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         made = {dest: file_hash(site_dir / dest) for _, dest in self.pages if dest in self.record.keys}
         self.record.html = {dest: digest for dest, digest in made.items() if digest}
-        self.record.write(self.path)
+        if self.path is not None:
+            self.record.write(self.path)
 
 
 class _NotDirtyWarning(logging.Filter):
@@ -175,4 +187,4 @@ def quiet_dirty_warning() -> None:
         logger.addFilter(_FILTER)
 
 
-__all__ = ["PageReuse", "Record", "ReusedPage", "carry", "merged_entries", "page_key", "page_url", "quiet_dirty_warning", "site_signature"]
+__all__ = ["PageReuse", "Record", "ReusedPage", "carry", "merged_entries", "page_key", "page_url", "project_digest", "quiet_dirty_warning", "site_signature"]

@@ -23,9 +23,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.adapter.documents import ServedDocuments, write_atomically
-from generator.adapter.page_reuse import PageReuse, page_url
+from generator.adapter.page_reuse import PageReuse, Record, page_url, project_digest
 from generator.adapter.handbook_search import install_search
-from generator.adapter.private import guard_server, poll_often, served_file, theme_env
+from generator.adapter.private import forget_previous_search_index, guard_server, poll_often, served_file, theme_env
 from generator.adapter.serving import error_page, failure_line, problem_lines
 from generator.adapter.theme_files import is_unused_theme_file, lighter_page, search_languages, tidy_theme_files
 from generator.core.a11y import table_headers, unique_nav_labels
@@ -59,7 +59,9 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
     """`serve` only: the pages of the latest good build, each of which shows `failed` while it lasts."""
     school_id = ""
     reuse: PageReuse | None = None
-    """Given by `policy-site build` for one (dirty) build: the pages it may carry from the last."""
+    """The pages this (dirty) build may carry from the last: given by `policy-site build`, or in `serve`
+    made for each rebuild from `served`, the record of the one before."""
+    served = Record()
 
     def use_handbook(self, handbook: Handbook, reuse: PageReuse | None = None) -> None:
         """Build the next site from this already-checked handbook rather than load the project."""
@@ -86,11 +88,15 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         for problem in problems:
             (log.warning if problem.severity == "warning" else log.error)(str(problem))
         self.school_id, self.failed = school, None
+        self.reuse = self.reuse if not self.serving else None
         if site is None and self.serving:
             return self._show_problems(config, problems)
         if site is None:
             raise PluginError(f"policy sources for '{school}' have errors (listed above); run 'policy-site check'")
         self.site = site
+        if self.serving:  # each rebuild renders only the pages a save changed
+            self.reuse = PageReuse(Path(config.site_dir), self.served, project_digest(root))
+            forget_previous_search_index(config)
         config.site_name = site.site_name
         config.nav = site.nav
         config.extra_css = [*config.extra_css, site.css_path]
@@ -128,6 +134,8 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         served = self.documents.linked if self.documents is not None else frozenset()
         if self.reuse is not None:
             self.reuse.start(config, [*self.site.files, *(f.src_uri for f in files)])
+            for page in [f for f in files.documentation_pages() if not f.generated_by]:
+                Path(page.abs_dest_path).unlink(missing_ok=True)  # filled with the school's values: always rendered
         for path, content in self.site.files.items():
             existing = files.get_file_from_path(path)
             if existing:
@@ -148,8 +156,11 @@ class PolicySitePlugin(BasePlugin[PolicySiteConfig]):
         site = Path(config.site_dir)
         if self.reuse is not None:
             self.reuse.finish(site, site / search.INDEX)
+            if self.serving:
+                self.served = self.reuse.record
+                log.info(f"{len(self.reuse.pages) - len(self.reuse.reused)} of {len(self.reuse.pages)} pages rendered; the others had not changed")
         install_search(config, log)
-        tidy_theme_files(site, search_languages(config))
+        tidy_theme_files(site, search_languages(config), purge=not self.serving)  # serve keeps each CSS file as copied
         if self.documents is not None:
             self.documents.start()
 

@@ -7,6 +7,9 @@
   bytes made for its version by the time the build copies it.
 - `LiveReloadServer._watched_paths` read and `.observer` replaced (`poll_often`): files are polled
   every 0.1 s instead of 0.5 s.
+- Material's search plugin's `search_index_prev` cleared (`forget_previous_search_index`): in a
+  dirty `serve` rebuild it merges the last index as if one page had changed; the handbook merges
+  the carried pages' entries itself (generator.adapter.page_reuse).
 - `LiveReloadServer.builder` wrapped and `.error_handler` replaced (`guard_server`): a rebuild
   that fails shows why in the browser instead of keeping it waiting.
 
@@ -108,6 +111,12 @@ def served_file(store: ServedDocuments, config: MkDocsConfig, path: str, content
     assert isinstance(document, ServedDocument)
     document.store = store
     return document
+
+
+def forget_previous_search_index(config: MkDocsConfig) -> None:
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if search is not None and hasattr(search, "search_index_prev"):
+        search.search_index_prev = None
 
 
 SERVE_POLL_SECONDS = 0.1

@@ -176,11 +176,14 @@ def without_template_indentation(html: str) -> str:
     return "".join(INDENTATION.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
 
 
-def tidy_theme_files(site: Path, languages: list[str]) -> None:
-    """After the build: the theme's files no page uses removed, and its style sheet purged."""
+def tidy_theme_files(site: Path, languages: list[str], purge: bool = True) -> None:
+    """After the build: the theme's files no page uses removed, and (with `purge`) its style sheet
+    cut. `serve` does not cut it: a dirty rebuild copies only theme files newer than the site's
+    copy, so a sheet cut for the pages of one save would lack the rules a later save needs."""
     for path in unused_theme_files(site, languages):
         path.unlink()
     for folder in sorted(site.glob("assets/**/"), reverse=True):
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    purge_theme_css(site)
+    if purge:
+        purge_theme_css(site)

@@ -96,7 +96,7 @@ def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, re
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    from generator.adapter.page_reuse import PageReuse
+    from generator.adapter.page_reuse import PageReuse, Record
 
     start = time.perf_counter()
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
@@ -105,7 +105,8 @@ def build_one(root: Path, school: str, out: Path, strict: bool, edition: str, re
     plugin.config.edition = edition
     pages = None
     if resolved is not None and reuse is not None:
-        pages = PageReuse(reuse.site_root / school, reuse.records / f"{school}.json", reuse.shared)
+        record = reuse.records / f"{school}.json"
+        pages = PageReuse(reuse.site_root / school, Record.read(record), reuse.shared, record)
     if resolved is not None:
         plugin.use_handbook(resolved, pages)
     try:

@@ -154,7 +154,8 @@ def serve_cmd(root: Path, school: str, edition: str, dev_addr: str) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C, so serve cleans up its temporary folders
     for handler in logging.getLogger().handlers:
         handler.addFilter(ServeLog(school, edition))
-    serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, watch=[str(root / "policies"), str(root / "overrides")])
+    # dirty: a rebuild renders only the pages a save changed (generator/adapter/page_reuse.py)
+    serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, build_type="dirty", watch=[str(root / "policies"), str(root / "overrides")])
 
 
 @main.command("schema")
