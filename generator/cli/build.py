@@ -65,11 +65,13 @@ class Outcome:
 
 def _warm_up() -> None:
     """Pay imports once per worker, not once per school. The theme's compiled templates are
-    also kept per process (generator.adapter.plugin), so only a worker's first school compiles them."""
+    also kept per process (generator.adapter.plugin), so only a worker's first school compiles them.
+    Typst, pypdf and python-docx are imported by the first document a worker makes, if any: a
+    build whose documents all come from the cache does without them."""
     import material  # noqa: F401
     from mkdocs.commands import build  # noqa: F401
 
-    import generator.outputs.documents.downloads  # noqa: F401  Typst, python-docx, pypdf
+    import generator.outputs.documents.downloads  # noqa: F401
     import generator.adapter.plugin  # noqa: F401
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from generator.outputs.documents.cache import DocumentCache
-from generator.outputs.documents.forms import fillable_pdf, form_data, form_docx_data, form_pdf_data, word_form
+from generator.outputs.documents.fieldspec import FieldSpec
+from generator.outputs.documents.forms import fillable_pdf, form_data, form_docx_data, form_pdf_data
 from generator.core.render import POLICY_PDF as POLICY
 from generator.core.render import HANDBOOK_PDF, POSTER, Others, Renderer, cross_targets, download_name
-from generator.outputs.documents.fields import FieldSpec
 from generator.outputs.documents.typeset import FormData, compile_pdf, handbook_data, policy_data, poster_data
 from generator.outputs.documents.nodes import MarkdownNodes
 from generator.core.resolve import Handbook, Resolved
@@ -71,3 +71,9 @@ def _fillable(cache: DocumentCache, data: dict[str, Any], specs: list[FieldSpec]
 
 def _word(cache: DocumentCache, data: dict[str, Any]) -> bytes:
     return cache.document("form.docx", data, lambda: word_form(data))
+
+
+def word_form(data: dict[str, Any]) -> bytes:
+    from generator.outputs.documents.word import word_form as write  # python-docx, imported only when a form is made
+
+    return write(data)

@@ -1,10 +1,11 @@
 """Fillable AcroForm fields laid over a typeset PDF, written as an incremental update so a long PDF is never re-written whole."""
 from __future__ import annotations
 import hashlib
-from dataclasses import dataclass
 from io import BytesIO
-from typing import Literal, Sequence, cast
+from typing import Sequence, cast
 from pypdf import PdfReader
+
+from generator.outputs.documents.fieldspec import FieldSpec
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -20,18 +21,6 @@ from pypdf.generic import (
 )
 
 FIELD_SCHEME = "field:"
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One fillable field: the template draws its box, `add_form_fields` makes it a widget."""
-
-    name: str
-    kind: Literal["text", "check"]
-    tooltip: str
-    multiline: bool = False
-    value: str = ""
-    """A prefilled text field's value: the widget holds it and shows it, and it can be changed."""
 
 
 class _Revision:

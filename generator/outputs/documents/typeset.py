@@ -11,9 +11,7 @@ import json
 import os
 import threading
 from collections import Counter
-from typing import Any, Callable, Iterable, Mapping, cast
-
-import typst
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, cast
 
 from generator import TEMPLATES
 from generator.dates import display_date
@@ -21,6 +19,9 @@ from generator.sources.model import DoDont
 from generator.core.render import HANDBOOK_SUMMARY_NOTE, TOPIC_ORDER, Renderer, in_policy_document, policy_facts, policy_heading
 from generator.core.resolve import Resolved
 from generator.outputs.documents.nodes import MarkdownNodes, source_text
+
+if TYPE_CHECKING:
+    import typst
 
 DEFAULT_COLOUR = "#3f51b5"
 
@@ -35,6 +36,8 @@ def source_date_epoch() -> int | None:
 def compile_pdf(template: str, data: Mapping[str, Any]) -> bytes:
     """Typeset `templates/<template>` with `data` as its JSON input, as PDF/UA-1 when Typst's
     checks pass (they always do for the current templates), else as a plain tagged PDF."""
+    import typst  # imported only when a document is made: a build whose documents all come from the cache needs none
+
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     try:
         return _compile(template, payload, ["ua-1"])
@@ -56,6 +59,8 @@ def _compiler(template: str) -> typst.Compiler:
     """One compiler per template and thread, kept for the process, so that its fonts are loaded
     once (Typst resets its files and date before every compile). Per thread: `serve` makes
     documents in the background while a build may make them too."""
+    import typst
+
     compilers: dict[str, typst.Compiler] = _COMPILERS.__dict__.setdefault("by_template", {})
     if template not in compilers:
         compilers[template] = typst.Compiler(str(TEMPLATES / template), root=str(TEMPLATES), ignore_system_fonts=True)
