@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.adapter.page_reuse import merged_entries
 from helpers import ROOT, copy_site_config, policy_site
@@ -104,6 +105,19 @@ def test_a_published_page_changed_by_hand_is_rendered_again(root: Path) -> None:
     clause.write_text(clause.read_text(encoding="utf-8").rstrip("\n") + " Another sentence.\n", encoding="utf-8")
     _build(root)
     assert "changed by hand" not in page.read_text(encoding="utf-8")
+    _same_as_full_build(root, site)
+
+
+def test_a_section_taken_out_leaves_no_page_behind(root: Path) -> None:
+    site = root / "site"
+    _build(root)
+    policy = root / "policies/cbc-social-media/policy.yml"
+    data = yaml.safe_load(policy.read_text(encoding="utf-8"))
+    gone = data["sections"].pop(1)["id"]
+    policy.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert (site / "both/cbc-social-media" / gone / "index.html").is_file()
+    _build(root)
+    assert not (site / "both/cbc-social-media" / gone).exists()
     _same_as_full_build(root, site)
 
 

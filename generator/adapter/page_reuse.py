@@ -164,7 +164,7 @@ class PageReuse:
         docs, self.record.entries = merged_entries(index, [url for url, _ in self.pages], self.reused)
         if index:
             index_path.write_text(json.dumps({**index, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        made = {dest: file_hash(site_dir / dest) for _, dest in self.pages if dest in self.record.keys}
+        made = {dest: self.before.html[dest] if url in self.reused else file_hash(site_dir / dest) for url, dest in self.pages if dest in self.record.keys}
         self.record.html = {dest: digest for dest, digest in made.items() if digest}
         if self.path is not None:
             self.record.write(self.path)
