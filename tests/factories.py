@@ -77,6 +77,15 @@ policies:
       lead_name: {lead}
 """
 
+BOTH = """\
+id: both
+name: Both Policies School
+policies:
+  brent-esafety: {}
+  cbc-social-media: {}
+"""
+"""A school adopting two of the project's real policies (copied into a test project)."""
+
 
 def write(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():

@@ -15,7 +15,7 @@ from generator.outputs.documents.downloads import POLICY, POSTER, handbook_downl
 from generator.core.render import HANDBOOK_PDF, download_name
 from generator.outputs.site.pages import build_downloads as site_downloads
 from generator.core.resolve import Handbook
-from factories import SCHOOL, checked, project
+from factories import BOTH, SCHOOL, checked, project
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_PDF, FORM_DOCX = (f"model/{download_name('log', kind)}" for kind in ("pdf", "docx"))
@@ -143,15 +143,6 @@ def test_a_cache_that_keeps_writing_stays_within_its_bound(tmp_path: Path) -> No
         cache.document("test", n, lambda: bytes(1000))
     assert sum(p.stat().st_size for p in (tmp_path / "cache").glob("*/*")) <= 10_000
     assert cache.made["test"] == 50
-
-
-BOTH = """\
-id: both
-name: Both Policies School
-policies:
-  brent-esafety: {}
-  cbc-social-media: {}
-"""
 
 
 def test_an_edit_to_one_model_clause_remakes_only_the_policy_that_holds_it(tmp_path: Path, writers: Counter[str]) -> None:

@@ -16,12 +16,13 @@ PACKAGE = ROOT / "generator"
 LAYERS = {
     "generator.errors": (),
     "generator.dates": (),
+    "generator.digests": (),
     "generator.sources": ("generator.errors", "generator.dates"),
-    "generator.core": ("generator.errors", "generator.dates", "generator.sources"),
-    "generator.outputs": ("generator.errors", "generator.dates", "generator.sources", "generator.core"),
-    "generator.importer": ("generator.errors", "generator.dates", "generator.sources", "generator.core"),
-    "generator.adapter": ("generator.errors", "generator.dates", "generator.sources", "generator.core", "generator.outputs"),
-    "generator.cli": ("generator.errors", "generator.dates", "generator.sources", "generator.core", "generator.outputs", "generator.adapter", "generator.importer"),
+    "generator.core": ("generator.errors", "generator.dates", "generator.digests", "generator.sources"),
+    "generator.outputs": ("generator.errors", "generator.dates", "generator.digests", "generator.sources", "generator.core"),
+    "generator.importer": ("generator.errors", "generator.dates", "generator.digests", "generator.sources", "generator.core"),
+    "generator.adapter": ("generator.errors", "generator.dates", "generator.digests", "generator.sources", "generator.core", "generator.outputs"),
+    "generator.cli": ("generator.errors", "generator.dates", "generator.digests", "generator.sources", "generator.core", "generator.outputs", "generator.adapter", "generator.importer"),
 }
 MKDOCS_ALLOWED = ("generator.adapter", "generator.cli")
 

@@ -10,17 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from factories import BOTH
 from generator.adapter.page_reuse import merged_entries
 from helpers import ROOT, copy_site_config, policy_site
-
-SCHOOL = """\
-id: both
-name: Both Policies School
-policies:
-  brent-esafety: {}
-  cbc-social-media: {}
-"""
-
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
@@ -30,7 +22,7 @@ def root(tmp_path: Path) -> Path:
     for name in ("references.yml", "search-synonyms.yml"):
         shutil.copy2(ROOT / "policies" / name, root / "policies" / name)
     (root / "policies/schools").mkdir()
-    (root / "policies/schools/both.yml").write_text(SCHOOL, encoding="utf-8")
+    (root / "policies/schools/both.yml").write_text(BOTH, encoding="utf-8")
     return copy_site_config(root)
 
 

@@ -29,6 +29,8 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from generator.digests import files_digest, folder_files
+
 FORMAT = "policy-site pages 2"
 DIRTY_WARNING = "A 'dirty' build is being performed"
 Entry = dict[str, Any]
@@ -81,10 +83,7 @@ def site_signature(shared: str, config: MkDocsConfig, paths: list[str]) -> str:
 def project_digest(root: Path) -> str:
     """The project's files a page is made from besides its Markdown, for `serve` (where the code
     cannot change): mkdocs.yml, overrides/ (the templates) and docs/."""
-    digest = hashlib.sha256(FORMAT.encode())
-    for path in sorted(p for folder in ("overrides", "docs") for p in (root / folder).rglob("*") if p.is_file()) + [root / "mkdocs.yml"]:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest([*folder_files(root / "overrides"), *folder_files(root / "docs"), root / "mkdocs.yml"], root)
 
 
 def page_key(signature: str, path: str, content: str | bytes) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, cast
 
 from generator.dates import build_date
 from generator.cli import publish
-from generator.cli.digests import code_digest, files_digest, folder_files
+from generator.digests import code_digest, files_digest, folder_files
 from generator.outputs.history.git import policy_history
 from generator.outputs.site.offline import zip_site
 from generator.outputs.site import site_index

@@ -9,7 +9,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.cli.digests import code_digest, files_digest, folder_files
+from generator.digests import code_digest, files_digest, folder_files
 from generator.core.resolve import Handbook
 from generator.core.validate import school_sources
 

@@ -1,4 +1,5 @@
-"""Hashes of source files, for the caches that let a build skip what has not changed."""
+"""Hashes of source files, for the caches that let a build skip what has not changed (the
+schools, their checks, their pages)."""
 from __future__ import annotations
 
 import hashlib
